@@ -26,6 +26,12 @@ export interface MembershipOp {
 export interface OpResult {
   op: MembershipOp;
   ok: boolean;
+  /**
+   * When ok: false if the target already was in the requested state (add of a present member,
+   * remove of an absent one), true if this call changed it; absent when the connector cannot tell
+   * (webhook: the receiver only says "applied").
+   */
+  changed?: boolean;
   /** Secret-free error text when !ok. */
   error?: string;
   /** Number of HTTP/SQL requests this operation cost (for budgets and benchmarks). */

@@ -1,0 +1,36 @@
+import { checkTree } from '../../core/check.js';
+import type { Finding } from '../../core/codes.js';
+import { readTree } from '../../fs/read-tree.js';
+import { type CliIO, EXIT } from '../io.js';
+import { clock, COMMON, parse, rootDir } from '../options.js';
+
+export const CHECK_HELP = `jit check [--json] [--now RFC3339] [--root DIR]
+
+Validates every policy (policies/*.yaml) and grant (grants/<system>/*.yaml) of the tree.
+Expired grants are warnings; team membership is not verified offline.
+Exit: 0 valid, 1 findings, 2 bad usage.`;
+
+export function checkCommand(args: string[], io: CliIO): number {
+  const { values } = parse('check', args, COMMON);
+  if (values.help) return io.out(CHECK_HELP), EXIT.ok;
+  const now = clock(io, values.now);
+  const root = rootDir(io, values.root);
+  const report = checkTree(readTree(root), now);
+  if (values.json) {
+    const strip = (f: Finding) => ({ code: f.code, message: f.message, ...(f.path ? { path: f.path } : {}) });
+    io.out(
+      JSON.stringify(
+        { ok: report.ok, errors: report.errors.map(strip), warnings: report.warnings.map(strip), notes: report.notes, grants: report.grants, policies: report.policies },
+        null,
+        2,
+      ),
+    );
+  } else {
+    for (const f of report.errors) io.out(`error    ${f.code.padEnd(20)} ${f.message}`);
+    for (const f of report.warnings) io.out(`warning  ${f.code.padEnd(20)} ${f.message}`);
+    for (const n of report.notes) io.out(`note     ${n}`);
+    const verdict = report.ok ? 'ok' : `${report.errors.length} error(s)`;
+    io.out(`${verdict}: ${report.policies} policies, ${report.grants} grants, ${report.warnings.length} warning(s)`);
+  }
+  return report.ok ? EXIT.ok : EXIT.findings;
+}

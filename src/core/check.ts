@@ -1,0 +1,60 @@
+import type { Finding } from './codes.js';
+import { loadGrant } from './grant.js';
+import type { Grant } from './model.js';
+import { loadPolicies, validPolicies } from './policies.js';
+import { crossGrantFindings } from './rules/cross.js';
+import { judgeGrant, OFFLINE_TEAMS, type TeamDirectory } from './rules/single.js';
+import type { Tree } from './tree.js';
+
+export interface CheckReport {
+  ok: boolean;
+  errors: Finding[];
+  warnings: Finding[];
+  /** Things worth knowing that are neither errors nor warnings (team entries not verified offline). */
+  notes: string[];
+  grants: number;
+  policies: number;
+  /** Grants that loaded (for `jit status`, sync and expiry planning). */
+  loaded: Grant[];
+}
+
+/**
+ * `jit check`: validates every policy and grant of a tree at `now` (SPEC §7). Pure: the tree
+ * and the clock come in, findings come out. Expired grants are warnings; team-based
+ * eligibility is noted as not verified unless a team directory is given.
+ */
+export function checkTree(tree: Tree, now: number, teams: TeamDirectory = OFFLINE_TEAMS): CheckReport {
+  const errors: Finding[] = [];
+  const warnings: Finding[] = [];
+  const all = loadPolicies(tree);
+  for (const r of all.values()) if (!r.ok) errors.push(...r.errors);
+  const policies = validPolicies(all);
+
+  const loaded: Grant[] = [];
+  const teamOnly = new Set<string>();
+  let grantFiles = 0;
+  for (const file of tree.values()) {
+    if (!file.path.startsWith('grants/')) continue;
+    grantFiles++;
+    const r = loadGrant(file, (s) => all.get(s));
+    if (!r.ok) {
+      errors.push(...r.errors);
+      continue;
+    }
+    const g = r.value;
+    const role = policies.get(g.system)!.roles.get(g.role)!;
+    const judged = judgeGrant(g, role, { now, teams, expired: 'warn' });
+    errors.push(...judged.errors);
+    for (const w of judged.warnings) {
+      if (w.code === 'W_TEAM_UNVERIFIED') teamOnly.add(g.path);
+      else warnings.push(w);
+    }
+    loaded.push(g);
+  }
+  for (const list of crossGrantFindings(loaded, policies, now).values()) errors.push(...list);
+  const notes =
+    teamOnly.size > 0
+      ? [`${teamOnly.size} grant(s) are eligible only through team membership, which is not verified offline; the gate verifies it on each pull request.`]
+      : [];
+  return { ok: errors.length === 0, errors, warnings, notes, grants: grantFiles, policies: all.size, loaded };
+}

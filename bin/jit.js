@@ -1,2 +1,3 @@
 #!/usr/bin/env node
-console.log("hi from jit");
+// The jit CLI: the bundled build, so `npx jit` needs no compile step after `npm ci`.
+import '../dist/cli.js';

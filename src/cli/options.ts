@@ -1,5 +1,5 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { resolve } from 'node:path';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { parseInstant } from '../core/time.js';
 import { type CliIO, UsageError } from './io.js';
 
@@ -32,4 +32,5 @@ export function clock(io: CliIO, now: string | undefined): number {
   return t.ms;
 }
 
-export const rootDir = (io: CliIO, root: string | undefined): string => resolve(io.cwd, root ?? '.');
+export const rootDir = (io: CliIO, root: string | undefined): string =>
+  resolve(io.cwd, root ?? '.');

@@ -1,6 +1,7 @@
 /** Renders rows as an aligned plain-text table (no colours, safe for logs and terminals). */
 export function table(headers: string[], rows: string[][]): string {
-  const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ');
+  const clean = (s: string) =>
+    s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ');
   const all = [headers, ...rows.map((r) => r.map(clean))];
   const widths = headers.map((_, i) => Math.max(...all.map((r) => [...(r[i] ?? '')].length)));
   const line = (r: string[]) =>
@@ -8,5 +9,7 @@ export function table(headers: string[], rows: string[][]): string {
       .map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - [...c].length)))
       .join('  ')
       .trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...all.slice(1).map(line)].join('\n');
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...all.slice(1).map(line)].join(
+    '\n',
+  );
 }

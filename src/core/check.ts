@@ -23,7 +23,11 @@ export interface CheckReport {
  * and the clock come in, findings come out. Expired grants are warnings; team-based
  * eligibility is noted as not verified unless a team directory is given.
  */
-export function checkTree(tree: Tree, now: number, teams: TeamDirectory = OFFLINE_TEAMS): CheckReport {
+export function checkTree(
+  tree: Tree,
+  now: number,
+  teams: TeamDirectory = OFFLINE_TEAMS,
+): CheckReport {
   const errors: Finding[] = [];
   const warnings: Finding[] = [];
   const all = loadPolicies(tree);
@@ -54,7 +58,17 @@ export function checkTree(tree: Tree, now: number, teams: TeamDirectory = OFFLIN
   for (const list of crossGrantFindings(loaded, policies, now).values()) errors.push(...list);
   const notes =
     teamOnly.size > 0
-      ? [`${teamOnly.size} grant(s) are eligible only through team membership, which is not verified offline; the gate verifies it on each pull request.`]
+      ? [
+          `${teamOnly.size} grant(s) are eligible only through team membership, which is not verified offline; the gate verifies it on each pull request.`,
+        ]
       : [];
-  return { ok: errors.length === 0, errors, warnings, notes, grants: grantFiles, policies: all.size, loaded };
+  return {
+    ok: errors.length === 0,
+    errors,
+    warnings,
+    notes,
+    grants: grantFiles,
+    policies: all.size,
+    loaded,
+  };
 }

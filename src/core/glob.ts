@@ -26,16 +26,31 @@ const QMARK = 1;
 /** Matches exactly one path segment (or, for GLOBSTAR, any number of them). One shape for all. */
 interface SegMatcher {
   kind: typeof GLOBSTAR | typeof ANY | typeof LITERAL | typeof WILDCARD;
+  /** LITERAL: the segment; WILDCARD: the literal text before the first wildcard. */
   literal: string;
+  /** WILDCARD: the literal text after the last wildcard (a cheap test before the full match). */
+  suffix: string;
   tokens: CharToken[];
   byCodePoint: boolean;
+  /** WILDCARD of the form `prefix*suffix`: decided by the prefix, suffix and length alone. */
+  simple: boolean;
 }
 
-const segMatcher = (
-  kind: SegMatcher['kind'],
-  literal = '',
-  tokens: CharToken[] = [],
-): SegMatcher => ({ kind, literal, tokens, byCodePoint: tokens.includes(QMARK) });
+function segMatcher(kind: SegMatcher['kind'], literal = '', tokens: CharToken[] = []): SegMatcher {
+  let start = 0;
+  while (typeof tokens[start] === 'string') start++;
+  let end = tokens.length;
+  while (end > start && typeof tokens[end - 1] === 'string') end--;
+  const wildcards = tokens.slice(start, end);
+  return {
+    kind,
+    literal: kind === WILDCARD ? tokens.slice(0, start).join('') : literal,
+    suffix: tokens.slice(end).join(''),
+    tokens,
+    byCodePoint: tokens.includes(QMARK),
+    simple: wildcards.length === 1 && wildcards[0] === STAR,
+  };
+}
 const GLOBSTAR_SEG = segMatcher(GLOBSTAR);
 const ANY_SEG = segMatcher(ANY);
 
@@ -53,7 +68,9 @@ export interface GlobProblem {
   ambiguous?: true;
 }
 
-export type GlobResult = { glob: Glob; problems: [] } | { glob?: undefined; problems: GlobProblem[] };
+export type GlobResult =
+  | { glob: Glob; problems: [] }
+  | { glob?: undefined; problems: GlobProblem[] };
 
 interface RawSegment {
   tokens: CharToken[];
@@ -126,6 +143,8 @@ export function matchSegments(glob: Glob, segments: readonly string[]): boolean 
 function segMatches(pat: SegMatcher, seg: string): boolean {
   if (pat.kind === LITERAL) return pat.literal === seg;
   if (pat.kind === ANY) return seg.length > 0;
+  if (!seg.startsWith(pat.literal) || !seg.endsWith(pat.suffix)) return false;
+  if (pat.simple) return seg.length >= pat.literal.length + pat.suffix.length;
   const chars: ArrayLike<string> = pat.byCodePoint ? Array.from(seg) : seg;
   return matchChars(pat.tokens, chars);
 }

@@ -1,4 +1,4 @@
-import { finding, type Finding } from './codes.js';
+import { type Finding, finding } from './codes.js';
 import { decodeFile } from './load/decode.js';
 import { parseStrictYaml } from './load/yaml-strict.js';
 import type { Grant, Policy } from './model.js';
@@ -24,34 +24,66 @@ export function loadGrant(file: RepoFile, policies: PolicyLookup): Result<Grant>
   const where = parseGrantPath(path);
   if (!where.ok) return fail(where.error);
   if (isSymlinkMode(file.mode)) {
-    return fail(finding('E_SYMLINK', `${path}: grant files may not be symbolic links; commit the YAML file itself.`, { path }));
+    return fail(
+      finding(
+        'E_SYMLINK',
+        `${path}: grant files may not be symbolic links; commit the YAML file itself.`,
+        { path },
+      ),
+    );
   }
   const text = decodeFile(file.bytes, path, GRANT_MAX_BYTES);
   if (!text.ok) return text;
-  const parsed = parseStrictYaml(text.value, { schema: 'failsafe', maxDepth: GRANT_MAX_DEPTH, path });
+  const parsed = parseStrictYaml(text.value, {
+    schema: 'failsafe',
+    maxDepth: GRANT_MAX_DEPTH,
+    path,
+  });
   if (!parsed.ok) return parsed;
   const raw = parsed.value;
   const { system, name } = where.value;
 
   const policy = policies(system);
   if (!policy) {
-    return fail(finding('E_UNKNOWN_SYSTEM', `${path}: there is no policies/${system}.yaml, so system "${system}" does not exist. Move the grant under an existing system folder.`, { path }));
+    return fail(
+      finding(
+        'E_UNKNOWN_SYSTEM',
+        `${path}: there is no policies/${system}.yaml, so system "${system}" does not exist. Move the grant under an existing system folder.`,
+        { path },
+      ),
+    );
   }
   if (!policy.ok) {
-    return fail(finding('E_POLICY_INVALID', `${path}: the policy policies/${system}.yaml is invalid (${policy.errors.length} problem(s), see its own errors), so every grant of ${system} is denied until it is fixed.`, { path }));
+    return fail(
+      finding(
+        'E_POLICY_INVALID',
+        `${path}: the policy policies/${system}.yaml is invalid (${policy.errors.length} problem(s), see its own errors), so every grant of ${system} is denied until it is fixed.`,
+        { path },
+      ),
+    );
   }
   const p = policy.value;
   if (!p.grantValidator(raw)) {
     return fail(
       ...describeSchemaErrors(p.grantValidator.errors).map(({ field, problem }) =>
-        finding('E_SCHEMA', `${path}: ${field || '(top level)'} ${problem}${hint(raw, field, problem, p)}`, { path, field }),
+        finding(
+          'E_SCHEMA',
+          `${path}: ${field || '(top level)'} ${problem}${hint(raw, field, problem, p)}`,
+          { path, field },
+        ),
       ),
     );
   }
   const fields = raw as Record<string, string>;
   const role = fields.role!;
   if (!p.roles.has(role)) {
-    return fail(finding('E_UNKNOWN_ROLE', `${path}: role "${role}" is not a role of policies/${system}.yaml; use one of ${[...p.roles.keys()].join(', ')}.`, { path, field: 'role' }));
+    return fail(
+      finding(
+        'E_UNKNOWN_ROLE',
+        `${path}: role "${role}" is not a role of policies/${system}.yaml; use one of ${[...p.roles.keys()].join(', ')}.`,
+        { path, field: 'role' },
+      ),
+    );
   }
   const errors: Finding[] = [];
   const time = (key: 'starts_at' | 'expires_at'): number | undefined => {
@@ -82,10 +114,13 @@ export function loadGrant(file: RepoFile, policies: PolicyLookup): Result<Grant>
 
 function hint(raw: Record<string, unknown>, field: string, problem: string, p: Policy): string {
   if (problem === 'is not an allowed key') {
-    const extra = p.grantSchemaKeys.length ? `, plus ${p.grantSchemaKeys.join(', ')} from policies/${p.system}.yaml grant_schema` : '';
+    const extra = p.grantSchemaKeys.length
+      ? `, plus ${p.grantSchemaKeys.join(', ')} from policies/${p.system}.yaml grant_schema`
+      : '';
     return `; allowed keys are requester, subject, role, ticket, justification, starts_at, expires_at${extra}. Remove it or ask the policy owners to declare it.`;
   }
   const v = field && !field.includes('.') ? raw[field] : undefined;
-  const shown = typeof v === 'string' ? ` (value "${v.length > 80 ? `${v.slice(0, 80)}…` : v}")` : '';
+  const shown =
+    typeof v === 'string' ? ` (value "${v.length > 80 ? `${v.slice(0, 80)}…` : v}")` : '';
   return `${shown}. Fix ${field || 'the file'}.`;
 }

@@ -25,9 +25,21 @@ export function loadPolicies(tree: Tree): Map<string, Result<Policy>> {
         const [sys, name] = c.split('/') as [string, string];
         const other = out.get(sys);
         if (!other) {
-          errors.push(finding('E_POLICY_INVALID', `${r.value.path}: roles.${role.name}.conflicts names ${c}, but there is no policies/${sys}.yaml; fix the name or remove the entry.`, { path: r.value.path, field: `roles.${role.name}.conflicts` }));
+          errors.push(
+            finding(
+              'E_POLICY_INVALID',
+              `${r.value.path}: roles.${role.name}.conflicts names ${c}, but there is no policies/${sys}.yaml; fix the name or remove the entry.`,
+              { path: r.value.path, field: `roles.${role.name}.conflicts` },
+            ),
+          );
         } else if (other.ok && !other.value.roles.has(name)) {
-          errors.push(finding('E_POLICY_INVALID', `${r.value.path}: roles.${role.name}.conflicts names ${c}, but policies/${sys}.yaml has no role ${name}; fix the name or remove the entry.`, { path: r.value.path, field: `roles.${role.name}.conflicts` }));
+          errors.push(
+            finding(
+              'E_POLICY_INVALID',
+              `${r.value.path}: roles.${role.name}.conflicts names ${c}, but policies/${sys}.yaml has no role ${name}; fix the name or remove the entry.`,
+              { path: r.value.path, field: `roles.${role.name}.conflicts` },
+            ),
+          );
         }
       }
     }

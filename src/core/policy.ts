@@ -1,10 +1,10 @@
-import { finding, type Finding } from './codes.js';
+import { type Finding, finding } from './codes.js';
 import { decodeFile } from './load/decode.js';
 import { parseStrictYaml, type YamlValue } from './load/yaml-strict.js';
 import type { Policy, RoleSettings, TargetSettings } from './model.js';
 import { policySystem } from './paths.js';
-import { fail, ok, type Result } from './result.js';
 import { compileLinear } from './regex.js';
+import { fail, ok, type Result } from './result.js';
 import { compileGrantValidator, describeSchemaErrors, policyValidator } from './schema/ajv.js';
 import { parseDuration } from './time.js';
 import type { RepoFile } from './tree.js';
@@ -28,11 +28,21 @@ export function loadPolicy(file: RepoFile): Result<Policy> {
   const system = policySystem(path);
   if (!system) {
     return fail(
-      finding('E_PATH', `${path}: policy files are policies/<system>.yaml with a lower-case system id (a-z, 0-9, '-').`, { path }),
+      finding(
+        'E_PATH',
+        `${path}: policy files are policies/<system>.yaml with a lower-case system id (a-z, 0-9, '-').`,
+        { path },
+      ),
     );
   }
   if (file.mode === '120000') {
-    return fail(finding('E_SYMLINK', `${path}: policy files may not be symbolic links; commit the file itself.`, { path }));
+    return fail(
+      finding(
+        'E_SYMLINK',
+        `${path}: policy files may not be symbolic links; commit the file itself.`,
+        { path },
+      ),
+    );
   }
   const text = decodeFile(file.bytes, path, POLICY_MAX_BYTES);
   if (!text.ok) return text;
@@ -50,7 +60,11 @@ export function loadPolicy(file: RepoFile): Result<Policy> {
     });
     return fail(
       ...describeSchemaErrors(errors).map(({ field, problem }) =>
-        invalid(path, `${field || '(top level)'} ${problem}${valueHint(raw, field)}. See schemas/policy.schema.json.`, field),
+        invalid(
+          path,
+          `${field || '(top level)'} ${problem}${valueHint(raw, field)}. See schemas/policy.schema.json.`,
+          field,
+        ),
       ),
     );
   }
@@ -67,7 +81,13 @@ export function loadPolicy(file: RepoFile): Result<Policy> {
   try {
     grantValidator = compileGrantValidator(extra);
   } catch (e) {
-    errors.push(invalid(path, `grant_schema is not a valid strict JSON Schema: ${(e as Error).message}. Fix grant_schema.`, 'grant_schema'));
+    errors.push(
+      invalid(
+        path,
+        `grant_schema is not a valid strict JSON Schema: ${(e as Error).message}. Fix grant_schema.`,
+        'grant_schema',
+      ),
+    );
   }
   const target = buildTarget(raw.target as Raw | undefined, roles, path, errors);
   if (errors.length > 0 || !grantValidator) return { ok: false, errors };
@@ -84,31 +104,59 @@ export function loadPolicy(file: RepoFile): Result<Policy> {
   });
 }
 
-function buildRole(system: string, path: string, name: string, raw: Raw, r: Raw, errors: Finding[]): RoleSettings | undefined {
-  const pick = <T>(key: string): T | undefined => (r[key] !== undefined ? r[key] : raw[key]) as T | undefined;
+function buildRole(
+  system: string,
+  path: string,
+  name: string,
+  raw: Raw,
+  r: Raw,
+  errors: Finding[],
+): RoleSettings | undefined {
+  const pick = <T>(key: string): T | undefined =>
+    (r[key] !== undefined ? r[key] : raw[key]) as T | undefined;
   const field = (key: string) => (r[key] !== undefined ? `roles.${name}.${key}` : key);
   const maxDurationText = pick<string>('max_duration');
   if (maxDurationText === undefined) {
-    errors.push(invalid(path, `role ${name} has no max_duration (set max_duration on the policy or the role, e.g. 8h).`, `roles.${name}.max_duration`));
+    errors.push(
+      invalid(
+        path,
+        `role ${name} has no max_duration (set max_duration on the policy or the role, e.g. 8h).`,
+        `roles.${name}.max_duration`,
+      ),
+    );
     return undefined;
   }
   const maxStartDelayText = pick<string>('max_start_delay') ?? DEFAULT_MAX_START_DELAY;
   const approvers = pick<string[]>('approvers') ?? [];
   const approvals = pick<number>('approvals') ?? 1;
   if (approvals > 0 && approvers.length === 0) {
-    errors.push(invalid(path, `role ${name} needs ${approvals} approval(s) but names no approvers; add approvers to the role or the policy.`, field('approvers')));
+    errors.push(
+      invalid(
+        path,
+        `role ${name} needs ${approvals} approval(s) but names no approvers; add approvers to the role or the policy.`,
+        field('approvers'),
+      ),
+    );
   }
   let ticket: RoleSettings['ticket'];
   const ticketRaw = pick<{ pattern: string }>('ticket');
   if (ticketRaw) {
     const re = compileLinear(ticketRaw.pattern);
     if (!re.ok) {
-      errors.push(invalid(path, `${field('ticket')}.pattern ${JSON.stringify(ticketRaw.pattern)} is not a valid RE2 regular expression (${re.why}). Rewrite it without backreferences or lookaround.`, `${field('ticket')}.pattern`));
+      errors.push(
+        invalid(
+          path,
+          `${field('ticket')}.pattern ${JSON.stringify(ticketRaw.pattern)} is not a valid RE2 regular expression (${re.why}). Rewrite it without backreferences or lookaround.`,
+          `${field('ticket')}.pattern`,
+        ),
+      );
     } else {
       ticket = { pattern: ticketRaw.pattern, re: re.re };
     }
   }
-  const conflicts = ((r.conflicts as string[] | undefined) ?? []).map((c) => (c.includes('/') ? c : `${system}/${c}`));
+  const conflicts = ((r.conflicts as string[] | undefined) ?? []).map((c) =>
+    c.includes('/') ? c : `${system}/${c}`,
+  );
   return {
     name,
     ...(typeof r.description === 'string' ? { description: r.description } : {}),
@@ -125,20 +173,37 @@ function buildRole(system: string, path: string, name: string, raw: Raw, r: Raw,
   };
 }
 
-function buildTarget(t: Raw | undefined, roles: Map<string, RoleSettings>, path: string, errors: Finding[]): TargetSettings | undefined {
+function buildTarget(
+  t: Raw | undefined,
+  roles: Map<string, RoleSettings>,
+  path: string,
+  errors: Finding[],
+): TargetSettings | undefined {
   if (!t) return undefined;
   const type = t.type as TargetSettings['type'];
   const mapKey = type === 'github-team' ? 'teams' : type === 'postgres' ? 'roles' : 'groups';
   const mapping = t[mapKey] as Record<string, string>;
   for (const role of Object.keys(mapping)) {
     if (!roles.has(role)) {
-      errors.push(invalid(path, `target.${mapKey}.${role} maps a role that is not declared under roles; declare it or remove the mapping.`, `target.${mapKey}.${role}`));
+      errors.push(
+        invalid(
+          path,
+          `target.${mapKey}.${role} maps a role that is not declared under roles; declare it or remove the mapping.`,
+          `target.${mapKey}.${role}`,
+        ),
+      );
     }
   }
   const targets = Object.values(mapping);
   const dup = targets.find((g, i) => targets.indexOf(g) !== i);
   if (dup !== undefined) {
-    errors.push(invalid(path, `target.${mapKey} maps two roles to the same group "${dup}"; each role needs its own group so removals stay exact.`, `target.${mapKey}`));
+    errors.push(
+      invalid(
+        path,
+        `target.${mapKey} maps two roles to the same group "${dup}"; each role needs its own group so removals stay exact.`,
+        `target.${mapKey}`,
+      ),
+    );
   }
   return {
     type,

@@ -10,7 +10,9 @@ export interface LinearRegex {
 }
 
 /** Compiles `source` with RE2 semantics, or returns the engine's complaint. */
-export function compileLinear(source: string): { ok: true; re: LinearRegex } | { ok: false; why: string } {
+export function compileLinear(
+  source: string,
+): { ok: true; re: LinearRegex } | { ok: false; why: string } {
   try {
     const re = RE2JS.compile(source);
     // JSON Schema `pattern` and our ticket pattern are unanchored searches, like RegExp#test.
@@ -23,7 +25,8 @@ export function compileLinear(source: string): { ok: true; re: LinearRegex } | {
 /** Adapter for Ajv's `code.regExp` option: Ajv calls it with (pattern, flags). */
 export function ajvRegExp(pattern: string, _flags: string): LinearRegex {
   const r = compileLinear(pattern);
-  if (!r.ok) throw new Error(`pattern ${JSON.stringify(pattern)} is not a valid RE2 expression: ${r.why}`);
+  if (!r.ok)
+    throw new Error(`pattern ${JSON.stringify(pattern)} is not a valid RE2 expression: ${r.why}`);
   return r.re;
 }
 ajvRegExp.code = 'ajvRegExp';

@@ -39,7 +39,8 @@ export function parseInstant(text: string): ParsedInstant {
   if (m[8] !== 'Z') {
     const oh = Number(m[10]);
     const om = Number(m[11]);
-    if (oh > 23 || om > 59) return { ok: false, why: `has offset ${m[8]}, which is not a valid offset` };
+    if (oh > 23 || om > 59)
+      return { ok: false, why: `has offset ${m[8]}, which is not a valid offset` };
     offsetMin = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
   }
   const frac = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
@@ -78,6 +79,12 @@ export function formatSpan(ms: number): string {
   s -= h * 3600;
   const m = Math.floor(s / 60);
   s -= m * 60;
-  const parts = d ? [`${d}d`, h ? `${h}h` : ''] : h ? [`${h}h`, m ? `${m}m` : ''] : m ? [`${m}m`] : [`${s}s`];
+  const parts = d
+    ? [`${d}d`, h ? `${h}h` : '']
+    : h
+      ? [`${h}h`, m ? `${m}m` : '']
+      : m
+        ? [`${m}m`]
+        : [`${s}s`];
   return (neg ? '-' : '') + parts.filter(Boolean).join(' ');
 }

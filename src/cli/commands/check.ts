@@ -2,7 +2,7 @@ import { checkTree } from '../../core/check.js';
 import type { Finding } from '../../core/codes.js';
 import { readTree } from '../../fs/read-tree.js';
 import { type CliIO, EXIT } from '../io.js';
-import { clock, COMMON, parse, rootDir } from '../options.js';
+import { COMMON, clock, parse, rootDir } from '../options.js';
 
 export const CHECK_HELP = `jit check [--json] [--now RFC3339] [--root DIR]
 
@@ -12,15 +12,26 @@ Exit: 0 valid, 1 findings, 2 bad usage.`;
 
 export function checkCommand(args: string[], io: CliIO): number {
   const { values } = parse('check', args, COMMON);
-  if (values.help) return io.out(CHECK_HELP), EXIT.ok;
+  if (values.help) return (io.out(CHECK_HELP), EXIT.ok);
   const now = clock(io, values.now);
   const root = rootDir(io, values.root);
   const report = checkTree(readTree(root), now);
   if (values.json) {
-    const strip = (f: Finding) => ({ code: f.code, message: f.message, ...(f.path ? { path: f.path } : {}) });
+    const strip = (f: Finding) => ({
+      code: f.code,
+      message: f.message,
+      ...(f.path ? { path: f.path } : {}),
+    });
     io.out(
       JSON.stringify(
-        { ok: report.ok, errors: report.errors.map(strip), warnings: report.warnings.map(strip), notes: report.notes, grants: report.grants, policies: report.policies },
+        {
+          ok: report.ok,
+          errors: report.errors.map(strip),
+          warnings: report.warnings.map(strip),
+          notes: report.notes,
+          grants: report.grants,
+          policies: report.policies,
+        },
         null,
         2,
       ),
@@ -30,7 +41,9 @@ export function checkCommand(args: string[], io: CliIO): number {
     for (const f of report.warnings) io.out(`warning  ${f.code.padEnd(20)} ${f.message}`);
     for (const n of report.notes) io.out(`note     ${n}`);
     const verdict = report.ok ? 'ok' : `${report.errors.length} error(s)`;
-    io.out(`${verdict}: ${report.policies} policies, ${report.grants} grants, ${report.warnings.length} warning(s)`);
+    io.out(
+      `${verdict}: ${report.policies} policies, ${report.grants} grants, ${report.warnings.length} warning(s)`,
+    );
   }
   return report.ok ? EXIT.ok : EXIT.findings;
 }

@@ -20,27 +20,25 @@ export function decodeFile(bytes: Uint8Array, path: string, maxBytes: number): R
   }
   const wide = wideEncoding(bytes);
   if (wide) {
-    return fail(
-      finding('E_ENCODING', `${path}: the file is ${wide}; save it as UTF-8.`, { path }),
-    );
+    return fail(finding('E_ENCODING', `${path}: the file is ${wide}; save it as UTF-8.`, { path }));
   }
   try {
     return { ok: true, value: UTF8.decode(bytes) };
   } catch {
     const at = firstInvalidUtf8(bytes);
     return fail(
-      finding(
-        'E_ENCODING',
-        `${path}: invalid UTF-8 at byte ${at}; save the file as UTF-8.`,
-        { path },
-      ),
+      finding('E_ENCODING', `${path}: invalid UTF-8 at byte ${at}; save the file as UTF-8.`, {
+        path,
+      }),
     );
   }
 }
 
 function wideEncoding(b: Uint8Array): string | undefined {
-  if (b.length >= 4 && b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff) return 'UTF-32BE';
-  if (b.length >= 4 && b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) return 'UTF-32LE';
+  if (b.length >= 4 && b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff)
+    return 'UTF-32BE';
+  if (b.length >= 4 && b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0)
+    return 'UTF-32LE';
   if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) return 'UTF-16BE';
   if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return 'UTF-16LE';
   // Without a BOM, UTF-16/32 text of ASCII content has NUL bytes, which UTF-8 YAML never has.
@@ -53,7 +51,16 @@ function firstInvalidUtf8(b: Uint8Array): number {
   let i = 0;
   while (i < b.length) {
     const c = b[i]!;
-    const n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    const n =
+      c < 0x80
+        ? 1
+        : c >= 0xc2 && c <= 0xdf
+          ? 2
+          : c >= 0xe0 && c <= 0xef
+            ? 3
+            : c >= 0xf0 && c <= 0xf4
+              ? 4
+              : 0;
     if (n === 0) return i;
     try {
       UTF8.decode(b.subarray(i, i + n));

@@ -6,10 +6,10 @@ import {
   isScalar,
   isSeq,
   type Node,
-  Parser,
   type ParsedNode,
+  Parser,
 } from 'yaml';
-import { finding, type Finding } from '../codes.js';
+import { type Finding, finding } from '../codes.js';
 import { fail, ok, type Result } from '../result.js';
 
 /** A parsed value: strings (grants) or core-schema scalars (policies), arrays and plain objects. */
@@ -41,7 +41,11 @@ export function parseStrictYaml(
 ): Result<{ [k: string]: YamlValue }> {
   const { path } = opts;
   const err = (message: string, line?: number): Finding =>
-    finding('E_YAML', `${path}${line ? `:${line}` : ''}: ${message}`, line ? { path, line } : { path });
+    finding(
+      'E_YAML',
+      `${path}${line ? `:${line}` : ''}: ${message}`,
+      line ? { path, line } : { path },
+    );
   const lineOf = makeLineOf(text);
 
   const tokens = [...new Parser().parse(text)];
@@ -77,7 +81,9 @@ export function parseStrictYaml(
     return fail(err(describeYamlError(e.code, e.message), line));
   }
   if (!isMap(doc.contents)) {
-    return fail(err('the top level must be a mapping (key: value lines), not a list or a single value.'));
+    return fail(
+      err('the top level must be a mapping (key: value lines), not a list or a single value.'),
+    );
   }
   const out = toPlain(doc.contents, opts, lineOf, err);
   if (!out.ok) return out;
@@ -135,13 +141,16 @@ function toPlain(
   const walk = (node: Node | null, depth: number): Conv => {
     if (node === null) return ok(opts.schema === 'failsafe' ? '' : null);
     const line = lineOf(node.range?.[0] ?? 0);
-    if (isAlias(node)) return fail(err('aliases (`*name`) are not allowed; write the value out.', line));
-    if (node.anchor) return fail(err('anchors (`&name`) are not allowed; write the value out.', line));
+    if (isAlias(node))
+      return fail(err('aliases (`*name`) are not allowed; write the value out.', line));
+    if (node.anchor)
+      return fail(err('anchors (`&name`) are not allowed; write the value out.', line));
     if (node.tag) {
       return fail(err('tags (`!!type` or `!name`) are not allowed; write a plain value.', line));
     }
     if (isScalar(node)) return ok(node.value as YamlValue);
-    if (depth > opts.maxDepth) return fail(err(`nesting deeper than ${opts.maxDepth} levels.`, line));
+    if (depth > opts.maxDepth)
+      return fail(err(`nesting deeper than ${opts.maxDepth} levels.`, line));
     if (isSeq(node)) {
       const arr: YamlValue[] = [];
       for (const item of node.items) {
@@ -157,12 +166,16 @@ function toPlain(
         const key = pair.key as Node | null;
         const keyLine = lineOf(key?.range?.[0] ?? node.range?.[0] ?? 0);
         if (!isScalar(key) || key.anchor || key.tag) {
-          return fail(err('mapping keys must be plain words, not lists, mappings, anchors or tags.', keyLine));
+          return fail(
+            err('mapping keys must be plain words, not lists, mappings, anchors or tags.', keyLine),
+          );
         }
         const k = String(key.source ?? key.value);
-        if (k === '<<') return fail(err('merge keys (`<<`) are not allowed; write every key out.', keyLine));
+        if (k === '<<')
+          return fail(err('merge keys (`<<`) are not allowed; write every key out.', keyLine));
         if (FORBIDDEN_KEYS.has(k)) return fail(err(`the key "${k}" is not allowed.`, keyLine));
-        if (Object.hasOwn(obj, k)) return fail(err(`the key "${k}" appears twice; keep one.`, keyLine));
+        if (Object.hasOwn(obj, k))
+          return fail(err(`the key "${k}" appears twice; keep one.`, keyLine));
         const r = walk(pair.value as Node | null, depth + 1);
         if (!r.ok) return r;
         obj[k] = r.value;

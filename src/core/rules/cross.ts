@@ -1,4 +1,4 @@
-import { finding, type Finding } from '../codes.js';
+import { type Finding, finding } from '../codes.js';
 import type { Grant, Policy } from '../model.js';
 import { loginKey } from '../model.js';
 import { formatInstant } from '../time.js';
@@ -42,7 +42,10 @@ export function crossGrantFindings(
     const roleKey = `${grant.system}/${grant.role}`;
     const subject = loginKey(grant.subject);
     let roles = bySubject.get(subject);
-    if (!roles) bySubject.set(subject, (roles = new Map()));
+    if (!roles) {
+      roles = new Map();
+      bySubject.set(subject, roles);
+    }
     const list = roles.get(roleKey) ?? [];
     list.push({ grant, start, end: grant.expiresAt });
     roles.set(roleKey, list);
@@ -83,7 +86,9 @@ function sweep(xs: Window[], ys: Window[], hit: (a: Window, b: Window) => void):
   const same = xs === ys;
   const merged = same
     ? xs.map((w) => ({ w, side: 0 }))
-    : [...xs.map((w) => ({ w, side: 0 })), ...ys.map((w) => ({ w, side: 1 }))].sort((a, b) => a.w.start - b.w.start);
+    : [...xs.map((w) => ({ w, side: 0 })), ...ys.map((w) => ({ w, side: 1 }))].sort(
+        (a, b) => a.w.start - b.w.start,
+      );
   const latest: Array<Window | undefined> = [undefined, undefined];
   for (const { w, side } of merged) {
     const other = same ? latest[0] : latest[1 - side];

@@ -52,14 +52,18 @@ export function compileGrantValidator(extra: object | undefined): ValidateFuncti
   const schema = {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     type: 'object',
-    allOf: extra ? [{ $ref: GRANT_SCHEMA_ID }, { type: 'object', ...extra }] : [{ $ref: GRANT_SCHEMA_ID }],
+    allOf: extra
+      ? [{ $ref: GRANT_SCHEMA_ID }, { type: 'object', ...extra }]
+      : [{ $ref: GRANT_SCHEMA_ID }],
     unevaluatedProperties: false,
   };
   return ajv.compile(schema);
 }
 
 /** Turns Ajv errors into `field: problem` phrases (deduplicated, most specific first). */
-export function describeSchemaErrors(errors: ErrorObject[] | null | undefined): Array<{ field: string; problem: string }> {
+export function describeSchemaErrors(
+  errors: ErrorObject[] | null | undefined,
+): Array<{ field: string; problem: string }> {
   const out: Array<{ field: string; problem: string }> = [];
   const seen = new Set<string>();
   for (const e of errors ?? []) {

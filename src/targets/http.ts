@@ -173,7 +173,13 @@ export class HttpClient {
         if (res.status >= 200 && res.status < 300) return res;
         const reason = `HTTP ${res.status}${errorDetail(res.json)}`;
         if (!retryableStatus(res.status) || last) {
-          throw new HttpError(this.msg(`${where} failed: ${reason}`), req.method, req.path, res.status, res.json);
+          throw new HttpError(
+            this.msg(`${where} failed: ${reason}`),
+            req.method,
+            req.path,
+            res.status,
+            res.json,
+          );
         }
         const ra = res.status === 429 || res.status === 503 ? res.headers.get('retry-after') : null;
         outcome = { reason, status: res.status, waitMs: parseRetryAfter(ra, Date.now()) };
@@ -193,7 +199,11 @@ export class HttpClient {
     }
   }
 
-  private async attempt(url: URL, req: HttpRequest, body: string | undefined): Promise<HttpResponse> {
+  private async attempt(
+    url: URL,
+    req: HttpRequest,
+    body: string | undefined,
+  ): Promise<HttpResponse> {
     this.requests++;
     const headers: Record<string, string> = {
       accept: 'application/json',

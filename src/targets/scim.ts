@@ -124,7 +124,9 @@ export class ScimConnector implements Connector {
     const found = listResources(res.json, 'GET /Groups');
     // SCIM compares displayName case-insensitively; a case variant is a second candidate, so ambiguous.
     const same = found.filter(
-      (g) => typeof g.displayName === 'string' && g.displayName.toLowerCase() === displayName.toLowerCase(),
+      (g) =>
+        typeof g.displayName === 'string' &&
+        g.displayName.toLowerCase() === displayName.toLowerCase(),
     );
     const exact = same.filter((g) => g.displayName === displayName);
     if (exact.length === 0) {
@@ -141,7 +143,8 @@ export class ScimConnector implements Connector {
     for (const m of Array.isArray(g.members) ? g.members : []) {
       const v = (m as Record<string, unknown>)?.value;
       const type = (m as Record<string, unknown>)?.type;
-      if (typeof v !== 'string') throw new Error(`group "${printable(displayName)}" has a member without value`);
+      if (typeof v !== 'string')
+        throw new Error(`group "${printable(displayName)}" has a member without value`);
       if (type !== undefined && type !== 'User') {
         throw new Error(
           `group "${printable(displayName)}" has a member of type ${printable(String(type), 20)} (id ${printable(v, 64)}); jit-access manages user members only, remove it by hand`,
@@ -203,7 +206,8 @@ export class ScimConnector implements Connector {
   private async fetchUserName(id: string, group: string): Promise<string> {
     let json: unknown;
     try {
-      json = (await this.http.request({ method: 'GET', path: `/Users/${encodeURIComponent(id)}` })).json;
+      json = (await this.http.request({ method: 'GET', path: `/Users/${encodeURIComponent(id)}` }))
+        .json;
     } catch (err) {
       if ((err as { status?: number }).status === 404) {
         throw new Error(
@@ -213,7 +217,8 @@ export class ScimConnector implements Connector {
       throw err;
     }
     const name = (json as Record<string, unknown> | undefined)?.userName;
-    if (typeof name !== 'string' || name === '') throw new Error(`SCIM user ${printable(id, 64)} has no userName`);
+    if (typeof name !== 'string' || name === '')
+      throw new Error(`SCIM user ${printable(id, 64)} has no userName`);
     this.userIds.set(name, Promise.resolve(id));
     return name;
   }

@@ -738,7 +738,7 @@ var require_Scalar = __commonJS({
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar = class extends Node.NodeBase {
+    var Scalar2 = class extends Node.NodeBase {
       constructor(value) {
         super(identity.SCALAR);
         this.value = value;
@@ -750,12 +750,12 @@ var require_Scalar = __commonJS({
         return String(this.value);
       }
     };
-    Scalar.BLOCK_FOLDED = "BLOCK_FOLDED";
-    Scalar.BLOCK_LITERAL = "BLOCK_LITERAL";
-    Scalar.PLAIN = "PLAIN";
-    Scalar.QUOTE_DOUBLE = "QUOTE_DOUBLE";
-    Scalar.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports.Scalar = Scalar;
+    Scalar2.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar2.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar2.PLAIN = "PLAIN";
+    Scalar2.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar2.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports.Scalar = Scalar2;
     exports.isScalarValue = isScalarValue;
   }
 });
@@ -766,7 +766,7 @@ var require_createNode = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
@@ -811,7 +811,7 @@ var require_createNode = __commonJS({
           value = value.toJSON();
         }
         if (!value || typeof value !== "object") {
-          const node2 = new Scalar.Scalar(value);
+          const node2 = new Scalar2.Scalar(value);
           if (ref)
             ref.node = node2;
           return node2;
@@ -822,7 +822,7 @@ var require_createNode = __commonJS({
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar.Scalar(value);
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar2.Scalar(value);
       if (tagName)
         node.tag = tagName;
       else if (!tagObj.default)
@@ -1135,7 +1135,7 @@ ${indent}${text.slice(fold + 1, end2)}`;
 var require_stringifyString = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
       indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -1278,7 +1278,7 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar2.Scalar.BLOCK_FOLDED ? false : type === Scalar2.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
         return literal ? "|\n" : ">\n";
       let chomp;
@@ -1333,7 +1333,7 @@ ${indent}`) + "'";
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
+        if (blockQuote !== "folded" && type !== Scalar2.Scalar.BLOCK_FOLDED) {
           foldOptions.onOverflow = () => {
             literalFallback = true;
           };
@@ -1356,7 +1356,7 @@ ${indent}${start}${value}${end}`;
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
         return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar2.Scalar.PLAIN && value.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
@@ -1381,20 +1381,20 @@ ${indent}`);
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
-      if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+      if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type = Scalar.Scalar.QUOTE_DOUBLE;
+          type = Scalar2.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
-          case Scalar.Scalar.BLOCK_FOLDED:
-          case Scalar.Scalar.BLOCK_LITERAL:
+          case Scalar2.Scalar.BLOCK_FOLDED:
+          case Scalar2.Scalar.BLOCK_LITERAL:
             return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
-          case Scalar.Scalar.QUOTE_DOUBLE:
+          case Scalar2.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
-          case Scalar.Scalar.QUOTE_SINGLE:
+          case Scalar2.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
-          case Scalar.Scalar.PLAIN:
+          case Scalar2.Scalar.PLAIN:
             return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
@@ -1543,7 +1543,7 @@ var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
@@ -1558,7 +1558,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar2.Scalar.BLOCK_FOLDED || key.type === Scalar2.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -1698,19 +1698,19 @@ var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var MERGE_KEY = "<<";
     var merge = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar.Scalar(Symbol(MERGE_KEY)), {
+      resolve: () => Object.assign(new Scalar2.Scalar(Symbol(MERGE_KEY)), {
         addToJSMap: addMergeToJSMap
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar2.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -2017,7 +2017,7 @@ var require_YAMLMap = __commonJS({
     var Collection = require_Collection();
     var identity = require_identity();
     var Pair = require_Pair();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     function findPair(items, key) {
       const k = identity.isScalar(key) ? key.value : key;
       for (const it of items) {
@@ -2030,7 +2030,7 @@ var require_YAMLMap = __commonJS({
       }
       return void 0;
     }
-    var YAMLMap = class extends Collection.Collection {
+    var YAMLMap2 = class extends Collection.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:map";
       }
@@ -2084,7 +2084,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+          if (identity.isScalar(prev.value) && Scalar2.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -2147,7 +2147,7 @@ var require_YAMLMap = __commonJS({
         });
       }
     };
-    exports.YAMLMap = YAMLMap;
+    exports.YAMLMap = YAMLMap2;
     exports.findPair = findPair;
   }
 });
@@ -2157,18 +2157,18 @@ var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var YAMLMap = require_YAMLMap();
+    var YAMLMap2 = require_YAMLMap();
     var map = {
       collection: "map",
       default: true,
-      nodeClass: YAMLMap.YAMLMap,
+      nodeClass: YAMLMap2.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map2, onError) {
         if (!identity.isMap(map2))
           onError("Expected a mapping for this tag");
         return map2;
       },
-      createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
+      createNode: (schema, obj, ctx) => YAMLMap2.YAMLMap.from(schema, obj, ctx)
     };
     exports.map = map;
   }
@@ -2182,7 +2182,7 @@ var require_YAMLSeq = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
     var identity = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq = class extends Collection.Collection {
       static get tagName() {
@@ -2239,7 +2239,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
+        if (identity.isScalar(prev) && Scalar2.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -2335,14 +2335,14 @@ var require_string = __commonJS({
 var require_null = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
-      createNode: () => new Scalar.Scalar(null),
+      createNode: () => new Scalar2.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar.Scalar(null),
+      resolve: () => new Scalar2.Scalar(null),
       stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
     exports.nullTag = nullTag;
@@ -2353,13 +2353,13 @@ var require_null = __commonJS({
 var require_bool = __commonJS({
   "node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str) => new Scalar2.Scalar(str[0] === "t" || str[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -2404,7 +2404,7 @@ var require_stringifyNumber = __commonJS({
 var require_float = __commonJS({
   "node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -2432,7 +2432,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str));
+        const node = new Scalar2.Scalar(parseFloat(str));
         const dot = str.indexOf(".");
         if (dot !== -1 && str[str.length - 1] === "0")
           node.minFractionDigits = str.length - dot - 1;
@@ -2523,7 +2523,7 @@ var require_schema = __commonJS({
 var require_schema2 = __commonJS({
   "node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var map = require_map();
     var seq = require_seq();
     function intIdentify(value) {
@@ -2540,7 +2540,7 @@ var require_schema2 = __commonJS({
       },
       {
         identify: (value) => value == null,
-        createNode: () => new Scalar.Scalar(null),
+        createNode: () => new Scalar2.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
         test: /^null$/,
@@ -2591,7 +2591,7 @@ var require_binary = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
       identify: (value) => value instanceof Uint8Array,
@@ -2635,15 +2635,15 @@ var require_binary = __commonJS({
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
-        type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
-        if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+        type ?? (type = Scalar2.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
             lines[i] = str.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
       }
@@ -2658,7 +2658,7 @@ var require_pairs = __commonJS({
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq, onError) {
       if (identity.isSeq(seq)) {
@@ -2669,7 +2669,7 @@ var require_pairs = __commonJS({
           else if (identity.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
+            const pair = item.items[0] || new Pair.Pair(new Scalar2.Scalar(null));
             if (item.commentBefore)
               pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
 ${pair.key.commentBefore}` : item.commentBefore;
@@ -2736,17 +2736,17 @@ var require_omap = __commonJS({
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
-    var YAMLMap = require_YAMLMap();
+    var YAMLMap2 = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var pairs = require_pairs();
     var YAMLOMap = class _YAMLOMap extends YAMLSeq.YAMLSeq {
       constructor() {
         super();
-        this.add = YAMLMap.YAMLMap.prototype.add.bind(this);
-        this.delete = YAMLMap.YAMLMap.prototype.delete.bind(this);
-        this.get = YAMLMap.YAMLMap.prototype.get.bind(this);
-        this.has = YAMLMap.YAMLMap.prototype.has.bind(this);
-        this.set = YAMLMap.YAMLMap.prototype.set.bind(this);
+        this.add = YAMLMap2.YAMLMap.prototype.add.bind(this);
+        this.delete = YAMLMap2.YAMLMap.prototype.delete.bind(this);
+        this.get = YAMLMap2.YAMLMap.prototype.get.bind(this);
+        this.has = YAMLMap2.YAMLMap.prototype.has.bind(this);
+        this.set = YAMLMap2.YAMLMap.prototype.set.bind(this);
         this.tag = _YAMLOMap.tag;
       }
       /**
@@ -2812,7 +2812,7 @@ var require_omap = __commonJS({
 var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
@@ -2824,7 +2824,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar.Scalar(true),
+      resolve: () => new Scalar2.Scalar(true),
       stringify: boolStringify
     };
     var falseTag = {
@@ -2832,7 +2832,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar.Scalar(false),
+      resolve: () => new Scalar2.Scalar(false),
       stringify: boolStringify
     };
     exports.falseTag = falseTag;
@@ -2844,7 +2844,7 @@ var require_bool2 = __commonJS({
 var require_float2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -2872,7 +2872,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
+        const node = new Scalar2.Scalar(parseFloat(str.replace(/_/g, "")));
         const dot = str.indexOf(".");
         if (dot !== -1) {
           const f = str.substring(dot + 1).replace(/_/g, "");
@@ -2974,8 +2974,8 @@ var require_set = __commonJS({
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSet = class _YAMLSet extends YAMLMap2.YAMLMap {
       constructor(schema) {
         super(schema);
         this.tag = _YAMLSet.tag;
@@ -2988,7 +2988,7 @@ var require_set = __commonJS({
           pair = new Pair.Pair(key.key, null);
         else
           pair = new Pair.Pair(key, null);
-        const prev = YAMLMap.findPair(this.items, pair.key);
+        const prev = YAMLMap2.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
       }
@@ -2997,13 +2997,13 @@ var require_set = __commonJS({
        * Otherwise, returns the value of that Pair's key.
        */
       get(key, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key);
+        const pair = YAMLMap2.findPair(this.items, key);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key);
+        const prev = YAMLMap2.findPair(this.items, key);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
@@ -3410,7 +3410,7 @@ var require_Document = __commonJS({
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
-    var Document = class _Document {
+    var Document2 = class _Document {
       constructor(value, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
@@ -3700,7 +3700,7 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports.Document = Document;
+    exports.Document = Document2;
   }
 });
 
@@ -3984,14 +3984,14 @@ var require_resolve_block_map = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
     var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
+    var YAMLMap2 = require_YAMLMap();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     var utilMapIncludes = require_util_map_includes();
     var startColMsg = "All mapping items must start at the same column";
     function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLMap.YAMLMap;
+      const NodeClass = tag?.nodeClass ?? YAMLMap2.YAMLMap;
       const map = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -4187,7 +4187,7 @@ var require_resolve_flow_collection = __commonJS({
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
+    var YAMLMap2 = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
@@ -4198,7 +4198,7 @@ var require_resolve_flow_collection = __commonJS({
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
       const isMap2 = fc.start.source === "{";
       const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap2.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4335,7 +4335,7 @@ var require_resolve_flow_collection = __commonJS({
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
             map.items.push(pair);
           } else {
-            const map = new YAMLMap.YAMLMap(ctx.schema);
+            const map = new YAMLMap2.YAMLMap(ctx.schema);
             map.flow = true;
             map.items.push(pair);
             const endRange = (valueNode ?? keyNode).range;
@@ -4380,8 +4380,8 @@ var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar = require_Scalar();
-    var YAMLMap = require_YAMLMap();
+    var Scalar2 = require_Scalar();
+    var YAMLMap2 = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
@@ -4409,7 +4409,7 @@ var require_compose_collection = __commonJS({
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
-      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
+      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap2.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
         return resolveCollection(CN, ctx, token, onError, tagName);
       }
       let tag = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
@@ -4429,7 +4429,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity.isNode(res) ? res : new Scalar.Scalar(res);
+      const node = identity.isNode(res) ? res : new Scalar2.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag?.format)
@@ -4444,13 +4444,13 @@ var require_compose_collection = __commonJS({
 var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
       const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type = header.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -4512,7 +4512,7 @@ var require_resolve_block_scalar = __commonJS({
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
         }
-        if (type === Scalar.Scalar.BLOCK_LITERAL) {
+        if (type === Scalar2.Scalar.BLOCK_LITERAL) {
           value += sep + indent.slice(trimIndent) + content;
           sep = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
@@ -4627,7 +4627,7 @@ var require_resolve_block_scalar = __commonJS({
 var require_resolve_flow_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError) {
       const { offset, type, source, end } = scalar;
@@ -4636,15 +4636,15 @@ var require_resolve_flow_scalar = __commonJS({
       const _onError = (rel, code18, msg) => onError(offset + rel, code18, msg);
       switch (type) {
         case "scalar":
-          _type = Scalar.Scalar.PLAIN;
+          _type = Scalar2.Scalar.PLAIN;
           value = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
-          _type = Scalar.Scalar.QUOTE_SINGLE;
+          _type = Scalar2.Scalar.QUOTE_SINGLE;
           value = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
-          _type = Scalar.Scalar.QUOTE_DOUBLE;
+          _type = Scalar2.Scalar.QUOTE_DOUBLE;
           value = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
@@ -4849,7 +4849,7 @@ var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
@@ -4867,11 +4867,11 @@ var require_compose_scalar = __commonJS({
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar = identity.isScalar(res) ? res : new Scalar2.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar = new Scalar2.Scalar(value);
       }
       scalar.range = range;
       scalar.source = value;
@@ -5065,13 +5065,13 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
-    var Document = require_Document();
+    var Document2 = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document.Document(void 0, opts);
+      const doc = new Document2.Document(void 0, opts);
       const ctx = {
         atKey: false,
         atRoot: true,
@@ -5110,7 +5110,7 @@ var require_composer = __commonJS({
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var errors = require_errors();
     var identity = require_identity();
     var composeDoc = require_compose_doc();
@@ -5299,7 +5299,7 @@ ${end.comment}` : end.comment;
           this.doc = null;
         } else if (forceDoc) {
           const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document.Document(void 0, opts);
+          const doc = new Document2.Document(void 0, opts);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
           doc.range = [0, endOffset, endOffset];
@@ -7221,7 +7221,7 @@ var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var errors = require_errors();
     var log = require_log();
     var identity = require_identity();
@@ -7304,7 +7304,7 @@ var require_public_api = __commonJS({
       }
       if (identity.isDocument(value) && !_replacer)
         return value.toString(options);
-      return new Document.Document(value, _replacer, options).toString(options);
+      return new Document2.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse2;
     exports.parseAllDocuments = parseAllDocuments;
@@ -7318,14 +7318,14 @@ var require_dist = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var Schema = require_Schema();
     var errors = require_errors();
     var Alias = require_Alias();
     var identity = require_identity();
     var Pair = require_Pair();
-    var Scalar = require_Scalar();
-    var YAMLMap = require_YAMLMap();
+    var Scalar2 = require_Scalar();
+    var YAMLMap2 = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var cst = require_cst();
     var lexer = require_lexer();
@@ -7334,7 +7334,7 @@ var require_dist = __commonJS({
     var publicApi = require_public_api();
     var visit2 = require_visit();
     exports.Composer = composer.Composer;
-    exports.Document = Document.Document;
+    exports.Document = Document2.Document;
     exports.Schema = Schema.Schema;
     exports.YAMLError = errors.YAMLError;
     exports.YAMLParseError = errors.YAMLParseError;
@@ -7349,8 +7349,8 @@ var require_dist = __commonJS({
     exports.isScalar = identity.isScalar;
     exports.isSeq = identity.isSeq;
     exports.Pair = Pair.Pair;
-    exports.Scalar = Scalar.Scalar;
-    exports.YAMLMap = YAMLMap.YAMLMap;
+    exports.Scalar = Scalar2.Scalar;
+    exports.YAMLMap = YAMLMap2.YAMLMap;
     exports.YAMLSeq = YAMLSeq.YAMLSeq;
     exports.CST = cst;
     exports.Lexer = lexer.Lexer;
@@ -16576,8 +16576,8 @@ var Utils = class Utils2 {
       return s;
     }).join("");
   }
-  static charCount(codePoint) {
-    return codePoint > Unicode.MAX_BMP ? 2 : 1;
+  static charCount(codePoint2) {
+    return codePoint2 > Unicode.MAX_BMP ? 2 : 1;
   }
   /**
   * High-speed conversion from TypedArrays to standard JS Arrays.
@@ -18140,10 +18140,10 @@ var DFA = class DFA2 {
     const cost = DFA2.TABLE_OVERHEAD + DFA2.ELEMENT_SIZE * size;
     if (this.memBudget < cost) return null;
     this.memBudget -= cost;
-    const table = new Array(size).fill(null);
-    if (anchor === RE2Flags.UNANCHORED) state.next = table;
-    else state.nextAnchored = table;
-    return table;
+    const table2 = new Array(size).fill(null);
+    if (anchor === RE2Flags.UNANCHORED) state.next = table2;
+    else state.nextAnchored = table2;
+    return table2;
   }
   clearCache() {
     this.stateCache.clear();
@@ -18156,13 +18156,13 @@ var DFA = class DFA2 {
     return this.getState(current.nfaStates, current.flag, current.matchIDs);
   }
   step(state, cls, rune, anchor) {
-    let table = anchor === RE2Flags.UNANCHORED ? state.next : state.nextAnchored;
-    if (table !== null) {
-      const cached = table[cls];
+    let table2 = anchor === RE2Flags.UNANCHORED ? state.next : state.nextAnchored;
+    if (table2 !== null) {
+      const cached = table2[cls];
       if (cached !== null) return cached;
     } else {
-      table = this.allocTable(state, anchor);
-      if (table === null) return null;
+      table2 = this.allocTable(state, anchor);
+      if (table2 === null) return null;
     }
     const needflag = state.flag >>> DFA2.FLAG_NEED_SHIFT;
     const oldbeforeflag = state.flag & DFA2.FLAG_EMPTY_MASK;
@@ -18198,7 +18198,7 @@ var DFA = class DFA2 {
     if (isword) flag |= DFA2.FLAG_LAST_WORD;
     const nextState = this.makeState(nextPCs, flag, ids);
     if (nextState === null) return null;
-    table[cls] = nextState;
+    table2[cls] = nextState;
     return nextState;
   }
   start(input, pos) {
@@ -20228,11 +20228,11 @@ var CharClass = class CharClass2 {
     if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
     return this;
   }
-  appendTable(table) {
-    for (let i = 0; i < table.length; ++i) {
-      const lo = table.getLo(i);
-      const hi = table.getHi(i);
-      const stride = table.getStride(i);
+  appendTable(table2) {
+    for (let i = 0; i < table2.length; ++i) {
+      const lo = table2.getLo(i);
+      const hi = table2.getHi(i);
+      const stride = table2.getStride(i);
       if (stride === 1) {
         this.appendRange(lo, hi);
         continue;
@@ -20241,12 +20241,12 @@ var CharClass = class CharClass2 {
     }
     return this;
   }
-  appendNegatedTable(table) {
+  appendNegatedTable(table2) {
     let nextLo = 0;
-    for (let i = 0; i < table.length; ++i) {
-      const lo = table.getLo(i);
-      const hi = table.getHi(i);
-      const stride = table.getStride(i);
+    for (let i = 0; i < table2.length; ++i) {
+      const lo = table2.getLo(i);
+      const hi = table2.getHi(i);
+      const stride = table2.getStride(i);
       if (stride === 1) {
         if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
         nextLo = hi + 1;
@@ -20260,8 +20260,8 @@ var CharClass = class CharClass2 {
     if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
     return this;
   }
-  appendTableWithSign(table, sign) {
-    return sign < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
+  appendTableWithSign(table2, sign) {
+    return sign < 0 ? this.appendNegatedTable(table2) : this.appendTable(table2);
   }
   negateClass() {
     let nextLo = 0;
@@ -22523,9 +22523,10 @@ function compileLinear(source) {
 }
 function ajvRegExp(pattern, _flags) {
   const r = compileLinear(pattern);
-  if (!r.ok)
+  if (!r.ok) {
     throw new Error(`pattern ${JSON.stringify(pattern)} is not a valid RE2 expression: ${r.why}`);
-  return r.re;
+  }
+  return { test: r.re.test, toString: () => `re2:${pattern}` };
 }
 ajvRegExp.code = "ajvRegExp";
 
@@ -22729,7 +22730,7 @@ function loadGrant(file2, policies) {
   if (!p.grantValidator(raw)) {
     return fail(
       ...describeSchemaErrors(p.grantValidator.errors).map(
-        ({ field, problem }) => finding(
+        ({ field, problem }) => timeFormatFinding(path, field, raw[field]) ?? finding(
           "E_SCHEMA",
           `${path}: ${field || "(top level)"} ${problem}${hint(raw, field, problem, p)}`,
           { path, field }
@@ -22773,6 +22774,13 @@ function loadGrant(file2, policies) {
     expiresAt,
     fields
   });
+}
+function timeFormatFinding(path, field, value) {
+  if (field !== "starts_at" && field !== "expires_at" || typeof value !== "string")
+    return void 0;
+  const t = parseInstant(value);
+  if (t.ok) return void 0;
+  return finding("E_TIME_FORMAT", `${path}: ${field} "${value}" ${t.why}.`, { path, field });
 }
 function hint(raw, field, problem, p) {
   if (problem === "is not an allowed key") {
@@ -23016,6 +23024,15 @@ function validPolicies(all) {
 }
 
 // src/core/model.ts
+var STANDARD_GRANT_FIELDS = [
+  "requester",
+  "subject",
+  "role",
+  "ticket",
+  "justification",
+  "starts_at",
+  "expires_at"
+];
 var loginKey = (login) => login.toLowerCase();
 
 // src/core/rules/cross.ts
@@ -23300,7 +23317,8 @@ var UsageError = class extends Error {
 };
 
 // src/cli/options.ts
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join as join2, resolve } from "node:path";
 import { parseArgs } from "node:util";
 var COMMON = {
   json: { type: "boolean" },
@@ -23321,7 +23339,15 @@ function clock(io, now) {
   if (!t.ok) throw new UsageError(`--now "${now}" ${t.why}.`);
   return t.ms;
 }
-var rootDir = (io, root) => resolve(io.cwd, root ?? ".");
+function rootDir(io, root) {
+  const dir = resolve(io.cwd, root ?? ".");
+  if (!existsSync(join2(dir, "policies"))) {
+    throw new UsageError(
+      `${dir} has no policies/ folder; run jit from the repository root or pass --root DIR.`
+    );
+  }
+  return dir;
+}
 
 // src/cli/commands/check.ts
 var CHECK_HELP = `jit check [--json] [--now RFC3339] [--root DIR]
@@ -23367,9 +23393,825 @@ function checkCommand(args, io) {
   return report.ok ? EXIT.ok : EXIT.findings;
 }
 
+// src/cli/commands/request.ts
+import { execFileSync } from "node:child_process";
+import { existsSync as existsSync2, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join as join3 } from "node:path";
+
+// src/core/glob.ts
+var GLOBSTAR = 0;
+var ANY = 1;
+var LITERAL = 2;
+var WILDCARD = 3;
+var STAR = 0;
+var QMARK = 1;
+function segMatcher(kind, literal = "", tokens = []) {
+  let start = 0;
+  while (typeof tokens[start] === "string") start++;
+  let end = tokens.length;
+  while (end > start && typeof tokens[end - 1] === "string") end--;
+  const wildcards = tokens.slice(start, end);
+  return {
+    kind,
+    literal: kind === WILDCARD ? tokens.slice(0, start).join("") : literal,
+    suffix: tokens.slice(end).join(""),
+    tokens,
+    byCodePoint: tokens.includes(QMARK),
+    simple: wildcards.length === 1 && wildcards[0] === STAR
+  };
+}
+var GLOBSTAR_SEG = segMatcher(GLOBSTAR);
+var ANY_SEG = segMatcher(ANY);
+function compileGlob(source) {
+  const problems = syntaxProblems(source);
+  const split = splitSegments(source, problems);
+  if (problems.length > 0 || !split) return { problems };
+  const { segments, leadingSlash, trailingSlash } = split;
+  const anchored = leadingSlash || segments.length > 1;
+  const segs = segments.map(toSegMatcher);
+  if (!anchored && segs[0].kind !== GLOBSTAR) segs.unshift(GLOBSTAR_SEG);
+  const last = segments[segments.length - 1];
+  if (last.globstar) {
+    segs.splice(segs.length - 1, 1, ANY_SEG, GLOBSTAR_SEG);
+  }
+  if (trailingSlash) {
+    segs.push(ANY_SEG, GLOBSTAR_SEG);
+  } else if (!last.globstar && !isLoneStar(last)) {
+    segs.push(GLOBSTAR_SEG);
+  }
+  return { glob: { source, segs }, problems: [] };
+}
+function matchSegments(glob, segments) {
+  const pats = glob.segs;
+  let p = 0;
+  let s = 0;
+  let starP = -1;
+  let starS = 0;
+  while (s < segments.length) {
+    const pat = pats[p];
+    if (pat !== void 0 && pat.kind === GLOBSTAR) {
+      starP = p++;
+      starS = s;
+    } else if (pat !== void 0 && segMatches(pat, segments[s])) {
+      p++;
+      s++;
+    } else if (starP >= 0) {
+      p = starP + 1;
+      s = ++starS;
+    } else {
+      return false;
+    }
+  }
+  while (pats[p]?.kind === GLOBSTAR) p++;
+  return p === pats.length;
+}
+function segMatches(pat, seg) {
+  if (pat.kind === LITERAL) return pat.literal === seg;
+  if (pat.kind === ANY) return seg.length > 0;
+  if (!seg.startsWith(pat.literal) || !seg.endsWith(pat.suffix)) return false;
+  if (pat.simple) return seg.length >= pat.literal.length + pat.suffix.length;
+  const chars = pat.byCodePoint ? Array.from(seg) : seg;
+  return matchChars(pat.tokens, chars);
+}
+function matchChars(tokens, chars) {
+  let t = 0;
+  let c = 0;
+  let starT = -1;
+  let starC = 0;
+  while (c < chars.length) {
+    const tok = tokens[t];
+    if (tok === STAR) {
+      starT = t++;
+      starC = c;
+    } else if (tok !== void 0 && (tok === QMARK || tok === chars[c])) {
+      t++;
+      c++;
+    } else if (starT >= 0) {
+      t = starT + 1;
+      c = ++starC;
+    } else {
+      return false;
+    }
+  }
+  while (tokens[t] === STAR) t++;
+  return t === tokens.length;
+}
+function isLoneStar(seg) {
+  return !seg.globstar && seg.tokens.length > 0 && seg.tokens.every((t) => t === STAR);
+}
+function toSegMatcher(seg) {
+  if (seg.globstar) return GLOBSTAR_SEG;
+  const tokens = seg.tokens.filter((t, i) => !(t === STAR && seg.tokens[i - 1] === STAR));
+  if (tokens.length === 1 && tokens[0] === STAR) return ANY_SEG;
+  if (tokens.every((t) => typeof t === "string")) return segMatcher(LITERAL, tokens.join(""));
+  return segMatcher(WILDCARD, "", tokens);
+}
+function syntaxProblems(source) {
+  const problems = [];
+  if (source.startsWith("!")) {
+    problems.push({
+      problem: `the pattern "${source}" uses "!" negation, which CODEOWNERS does not support`,
+      fix: 'Remove the "!" and give the excluded paths a later rule with no owners instead.'
+    });
+  }
+  if (source.startsWith("\\#")) {
+    problems.push({
+      problem: `the pattern "${source}" escapes a leading "#" with "\\", which CODEOWNERS does not support`,
+      fix: 'Match the file with a wildcard instead, for example "?name" or "/dir/*name".',
+      ambiguous: true
+    });
+  }
+  let escaped = false;
+  for (const ch of source) {
+    if (escaped) {
+      escaped = false;
+    } else if (ch === "\\") {
+      escaped = true;
+    } else if (ch === "[" || ch === "]") {
+      problems.push({
+        problem: `the pattern "${source}" uses "[ ]" character ranges, which CODEOWNERS does not support`,
+        fix: 'Write one rule per path, or use "?" or "*" wildcards.'
+      });
+      break;
+    } else if (ch === "#") {
+      problems.push({
+        problem: `the pattern "${source}" contains "#", which GitHub may read as the start of a comment`,
+        fix: 'Replace the "#" with "?" in the pattern.',
+        ambiguous: true
+      });
+      break;
+    }
+  }
+  if (escaped) {
+    problems.push({
+      problem: `the pattern "${source}" ends with a lone "\\"`,
+      fix: "Remove the trailing backslash.",
+      ambiguous: true
+    });
+  }
+  return problems;
+}
+function splitSegments(source, problems) {
+  const segments = [];
+  let current = { tokens: [], globstar: false };
+  let raw = "";
+  let escaped = false;
+  const close = () => {
+    current.globstar = raw === "**";
+    segments.push(current);
+    current = { tokens: [], globstar: false };
+    raw = "";
+  };
+  for (const ch of source) {
+    if (escaped) {
+      escaped = false;
+      raw += `\\${ch}`;
+      if (ch === "/") close();
+      else current.tokens.push(ch);
+    } else if (ch === "\\") {
+      escaped = true;
+    } else if (ch === "/") {
+      close();
+    } else {
+      raw += ch;
+      current.tokens.push(ch === "*" ? STAR : ch === "?" ? QMARK : ch);
+    }
+  }
+  close();
+  const leadingSlash = segments.length > 1 && segments[0].tokens.length === 0;
+  const trailingSlash = segments.length > 1 && segments[segments.length - 1].tokens.length === 0;
+  const inner = segments.slice(leadingSlash ? 1 : 0, trailingSlash ? -1 : void 0);
+  if (inner.length === 0) {
+    problems.push({
+      problem: `the pattern "${source}" names no file or directory, so it matches nothing`,
+      fix: 'Use "*" to match every file.',
+      ambiguous: true
+    });
+    return void 0;
+  }
+  for (const seg of inner) {
+    const text = seg.tokens.map((t) => typeof t === "string" ? t : "*").join("");
+    if (seg.tokens.length === 0) {
+      problems.push({
+        problem: `the pattern "${source}" contains an empty path segment ("//")`,
+        fix: 'Use a single "/" between directories.',
+        ambiguous: true
+      });
+      return void 0;
+    }
+    if (text === "." || text === "..") {
+      problems.push({
+        problem: `the pattern "${source}" contains a "${text}" segment, which never appears in repository paths`,
+        fix: 'Write the path from the repository root without "." or "..".',
+        ambiguous: true
+      });
+      return void 0;
+    }
+  }
+  return { segments: inner, leadingSlash, trailingSlash };
+}
+
+// src/core/codeowners.ts
+var CODEOWNERS_PATHS = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
+var CODEOWNERS_MAX_BYTES = 3e6;
+function locateCodeowners(files) {
+  for (const path of CODEOWNERS_PATHS) {
+    const text = files(path);
+    if (typeof text === "string") return { path, text };
+  }
+  return void 0;
+}
+var LOGIN = /^@[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+var TEAM = /^@[A-Za-z0-9][A-Za-z0-9_-]{0,99}\/[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
+var EMAIL = /^[A-Za-z0-9.!#$%&'*+=?^_`{|}~/-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$/;
+function ownerKind(owner) {
+  if (LOGIN.test(owner)) return "user";
+  if (TEAM.test(owner)) return "team";
+  if (EMAIL.test(owner)) return "email";
+  return void 0;
+}
+function parseCodeowners(text, path) {
+  const rules = [];
+  const errors = [];
+  if (typeof text !== "string") return { rules, errors };
+  const bytes = utf8Length(text);
+  if (bytes >= CODEOWNERS_MAX_BYTES) {
+    errors.push(
+      finding(
+        "E_CODEOWNERS_INVALID",
+        `${path}: the file is ${bytes} bytes; GitHub ignores a CODEOWNERS file of 3 MB or more. Shorten it, for example with wildcard patterns.`,
+        { path }
+      )
+    );
+    return { rules, errors };
+  }
+  const lines = text.replace(/^\uFEFF/, "").split("\n");
+  lines.forEach((raw, index) => {
+    const result = parseLine(raw.endsWith("\r") ? raw.slice(0, -1) : raw);
+    if (result === void 0) return;
+    const line = index + 1;
+    if ("problems" in result) {
+      errors.push(lineFinding(path, line, raw, result.problems));
+    } else {
+      rules.push({ pattern: result.pattern, owners: result.owners, line });
+    }
+  });
+  return { rules, errors };
+}
+function ownersFor(rules, filePath) {
+  const segments = filePath.split("/");
+  for (let i = rules.length - 1; i >= 0; i--) {
+    const rule = rules[i];
+    const glob = compiled(rule);
+    if (glob && matchSegments(glob, segments)) return { owners: [...rule.owners], rule };
+  }
+  return { owners: [] };
+}
+var cache = /* @__PURE__ */ new WeakMap();
+function compiled(rule) {
+  const hit = cache.get(rule);
+  if (hit && hit.pattern === rule.pattern) return hit.glob;
+  const glob = compileGlob(rule.pattern).glob;
+  cache.set(rule, { pattern: rule.pattern, glob });
+  return glob;
+}
+function parseLine(line) {
+  const trimmed = line.replace(/^[ \t]+|[ \t]+$/g, "");
+  if (trimmed === "" || trimmed.startsWith("#")) return void 0;
+  const problems = [];
+  const bad = new RegExp("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]|(?! )\\p{Zs}", "u").exec(trimmed.replace(/\t/g, " "));
+  if (bad) {
+    return {
+      problems: [
+        {
+          problem: `the line contains the invisible or control character ${codePoint(bad[0])}`,
+          fix: "Remove it, and separate the pattern and owners with plain spaces.",
+          ambiguous: true
+        }
+      ]
+    };
+  }
+  const tokens = tokenize(trimmed);
+  const pattern = tokens[0];
+  const glob = compileGlob(pattern);
+  problems.push(...glob.problems);
+  const owners = tokens.slice(1);
+  for (const owner of owners) {
+    if (ownerKind(owner) === void 0) problems.push(ownerProblem(owner));
+  }
+  return problems.length > 0 ? { problems } : { pattern, owners };
+}
+function tokenize(line) {
+  const tokens = [];
+  let current = "";
+  let escaped = false;
+  for (const ch of line) {
+    if (escaped) {
+      current += ch;
+      escaped = false;
+    } else if (ch === " " || ch === "	") {
+      if (current !== "") tokens.push(current);
+      current = "";
+    } else if (ch === "#" && current === "" && tokens.length > 0) {
+      return tokens;
+    } else {
+      if (ch === "\\") escaped = true;
+      current += ch;
+    }
+  }
+  if (current !== "") tokens.push(current);
+  return tokens;
+}
+function ownerProblem(owner) {
+  const problem = `the owner "${owner}" is not an @login, an @org/team or an email address`;
+  if (owner === "@") return { problem, fix: 'Write the login or team after the "@".' };
+  if (owner.includes(",")) {
+    return { problem, fix: "Separate owners with spaces, not commas." };
+  }
+  if (/[^\x20-\x7E]/.test(owner)) {
+    return { problem, fix: 'Type it again in plain ASCII; lookalikes such as "\uFF20" are not "@".' };
+  }
+  if (!owner.startsWith("@") && !owner.includes("@")) {
+    return { problem, fix: `Write it as "@${owner}".` };
+  }
+  return {
+    problem,
+    fix: 'Use "@login", "@org/team-slug" or "name@example.com" (one owner per word).'
+  };
+}
+function lineFinding(path, line, raw, problems) {
+  const what = problems.map((p) => p.problem).join("; ");
+  const verdict = problems.every((p) => p.ambiguous) ? "its meaning on GitHub is uncertain, so jit-access rejects the line" : "GitHub skips this line";
+  const fixes = problems.map((p) => p.fix).join(" ");
+  return finding(
+    "E_CODEOWNERS_INVALID",
+    `${path} line ${line} (${visible(raw)}): ${what}; ${verdict}. ${fixes}`,
+    { path, line }
+  );
+}
+function visible(raw) {
+  const chars = Array.from(raw.replace(/\r$/, ""));
+  const shown = chars.slice(0, 200).join("") + (chars.length > 200 ? "\u2026" : "");
+  return `"${shown.replace(new RegExp("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]|(?! )\\p{Zs}", "gu"), (ch) => `[${codePoint(ch)}]`)}"`;
+}
+function codePoint(ch) {
+  return `U+${ch.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+function utf8Length(text) {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) bytes += 1;
+    else if (c < 2048) bytes += 2;
+    else if (c >= 55296 && c <= 56319 && i + 1 < text.length) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+// src/core/request.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+var GRANT_SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schemas/grant.schema.json";
+function draftGrant(req, taken) {
+  const from = Math.max(req.now, req.start ?? req.now);
+  const expiresAt = from + req.durationMs;
+  const subject = req.subject ?? req.requester;
+  const base = grantBaseName(subject, req.role, req.ticket, from);
+  let path = `grants/${req.system}/${base}.yaml`;
+  for (let n = 2; taken(path); n++) path = `grants/${req.system}/${base}-${n}.yaml`;
+  const pairs = [["requester", req.requester]];
+  if (req.subject !== void 0 && req.subject !== req.requester) {
+    pairs.push(["subject", req.subject]);
+  }
+  pairs.push(["role", req.role]);
+  if (req.ticket !== void 0) pairs.push(["ticket", req.ticket]);
+  pairs.push(["justification", req.justification], ...req.fields);
+  if (req.start !== void 0) pairs.push(["starts_at", formatInstant(req.start)]);
+  pairs.push(["expires_at", formatInstant(expiresAt)]);
+  return {
+    path,
+    content: `${GRANT_SCHEMA_COMMENT}
+${renderGrantYaml(pairs)}`,
+    ...req.start !== void 0 ? { startsAt: req.start } : {},
+    expiresAt
+  };
+}
+var BASE_MAX = 120;
+function grantBaseName(subject, role, ticket, start) {
+  const tail = ticket ?? formatInstant(start).slice(0, 10);
+  const name = `${subject}-${role}-${tail}`.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/-{2,}/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, BASE_MAX).replace(/[-._]+$/, "");
+  return GRANT_NAME.test(name) ? name : "grant";
+}
+var PLAIN_SAFE = /^[A-Za-z][A-Za-z0-9_-]*$/;
+var YAML_KEYWORDS = /* @__PURE__ */ new Set(["y", "yes", "n", "no", "true", "false", "on", "off", "null"]);
+var isPlainSafe = (s) => PLAIN_SAFE.test(s) && !YAML_KEYWORDS.has(s.toLowerCase());
+function renderGrantYaml(pairs) {
+  const doc = new import_yaml2.Document();
+  const map = new import_yaml2.YAMLMap();
+  const scalar = (s) => {
+    const node = new import_yaml2.Scalar(s);
+    node.type = isPlainSafe(s) ? "PLAIN" : "QUOTE_DOUBLE";
+    return node;
+  };
+  for (const [k, v] of pairs) map.items.push(doc.createPair(scalar(k), scalar(v)));
+  doc.contents = map;
+  return doc.toString({ lineWidth: 0, doubleQuotedAsJSON: true });
+}
+
+// src/cli/commands/request.ts
+var REQUEST_HELP = `jit request --system S --role R --for DURATION --justification TEXT
+            [--subject LOGIN] [--requester LOGIN] [--ticket T] [--start RFC3339]
+            [--field key=value ...] [--dry-run] [--json] [--now RFC3339] [--root DIR]
+
+Writes grants/<system>/<subject>-<role>-<ticket>.yaml (or \u2026-<start date>.yaml without a ticket;
+-2, -3, \u2026 when the name is taken), after validating it exactly as \`jit check\` would, and prints
+it with the next steps. expires_at is max(now, --start) plus --for (<n>m, <n>h or <n>d).
+--requester defaults to $JIT_REQUESTER, then \`git config github.user\`. --field sets a field the
+policy's grant_schema declares (e.g. --field cost_center=CC-1234).
+Exit: 0 written (or printed with --dry-run), 1 the grant would be refused (nothing written),
+2 bad usage.`;
+var OPTIONS = {
+  ...COMMON,
+  system: { type: "string" },
+  role: { type: "string" },
+  for: { type: "string" },
+  subject: { type: "string" },
+  requester: { type: "string" },
+  ticket: { type: "string" },
+  justification: { type: "string" },
+  start: { type: "string" },
+  field: { type: "string", multiple: true },
+  "dry-run": { type: "boolean" }
+};
+function requestCommand(args, io) {
+  const { values } = parse("request", args, OPTIONS);
+  if (values.help) return io.out(REQUEST_HELP), EXIT.ok;
+  const now = clock(io, values.now);
+  const root = rootDir(io, values.root);
+  const need = (name, example) => {
+    const v = values[name];
+    if (v === void 0 || v.trim() === "") {
+      throw new UsageError(`jit request: --${name} is required, e.g. --${name} ${example}.`);
+    }
+    return v;
+  };
+  const system = need("system", "coupa");
+  const role = need("role", "invoice-approver");
+  const forText = need("for", "4h");
+  const justification = need("justification", '"Approve the Q4 invoices of vendor ACME"');
+  const durationMs = parseDuration(forText);
+  if (durationMs === void 0) {
+    throw new UsageError(
+      `jit request: --for "${forText}" is not a duration; use <n>m, <n>h or <n>d, e.g. --for 4h.`
+    );
+  }
+  let start;
+  if (values.start !== void 0) {
+    const t = parseInstant(values.start);
+    if (!t.ok) throw new UsageError(`jit request: --start "${values.start}" ${t.why}.`);
+    start = t.ms;
+  }
+  if (!existsSync2(join3(root, "policies"))) {
+    throw new UsageError(
+      `jit request: ${root} has no policies/ folder; run it in the access repository or pass --root DIR.`
+    );
+  }
+  const requester = resolveRequester(io, root, values.requester);
+  const tree = readTree(root);
+  const draft = draftGrant(
+    {
+      system,
+      role,
+      requester,
+      ...values.subject !== void 0 ? { subject: values.subject } : {},
+      ...values.ticket !== void 0 ? { ticket: values.ticket } : {},
+      justification,
+      ...start !== void 0 ? { start } : {},
+      durationMs,
+      fields: parseFields(values.field ?? []),
+      now
+    },
+    (p) => tree.has(p) || existsSync2(join3(root, p))
+  );
+  const findings = validateDraft(tree, draft, now);
+  if (findings.mine.length > 0) return refuse(io, draft, findings.mine, values.json === true);
+  if (!values["dry-run"]) {
+    const abs = join3(root, draft.path);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, draft.content, { encoding: "utf8", flag: "wx" });
+  }
+  const roleSettings = policyRole(tree, system, role);
+  const owners = codeOwners(tree, draft.path);
+  if (values.json) {
+    io.out(
+      JSON.stringify(
+        {
+          path: draft.path,
+          content: draft.content,
+          approvers: roleSettings.approvers,
+          approvals: roleSettings.approvals,
+          code_owners: owners,
+          written: !values["dry-run"]
+        },
+        null,
+        2
+      )
+    );
+    return EXIT.ok;
+  }
+  const subject = values.subject ?? requester;
+  io.out(
+    values["dry-run"] ? `Would write ${draft.path} (dry run: nothing written):` : `Wrote ${draft.path}:`
+  );
+  io.out("");
+  io.out(draft.content.trimEnd());
+  io.out("");
+  io.out(nextSteps(draft, { system, role, subject, requester }, roleSettings, owners).join("\n"));
+  if (findings.others > 0) {
+    io.out(
+      `note     the tree has ${findings.others} other error(s) unrelated to this request; \`jit check\` lists them.`
+    );
+  }
+  return EXIT.ok;
+}
+function parseFields(list) {
+  const out = [];
+  for (const item of list) {
+    const eq = item.indexOf("=");
+    if (eq <= 0) {
+      throw new UsageError(
+        `jit request: --field "${item}" is not key=value; write e.g. --field cost_center=CC-1234.`
+      );
+    }
+    const key = item.slice(0, eq);
+    if (STANDARD_GRANT_FIELDS.includes(key)) {
+      const option = key === "starts_at" ? "start" : key === "expires_at" ? "for" : key;
+      throw new UsageError(`jit request: --field ${key}=\u2026 is a standard field; use --${option}.`);
+    }
+    if (out.some(([k]) => k === key)) {
+      throw new UsageError(`jit request: --field ${key} is given twice; give it once.`);
+    }
+    out.push([key, item.slice(eq + 1)]);
+  }
+  return out;
+}
+function resolveRequester(io, root, flag) {
+  const given = flag ?? io.env.JIT_REQUESTER;
+  if (given !== void 0 && given.trim() !== "") return given.trim();
+  const fromGit = gitConfigUser(io, root);
+  if (fromGit) return fromGit;
+  throw new UsageError(
+    "jit request: who is asking? Pass --requester <your GitHub login>, set JIT_REQUESTER, or run `git config github.user <login>`; the requester must be the author of the pull request."
+  );
+}
+function gitConfigUser(io, root) {
+  try {
+    const out = execFileSync("git", ["config", "--get", "github.user"], {
+      cwd: root,
+      env: io.env,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+      timeout: 5e3
+    });
+    return out.trim() || void 0;
+  } catch {
+    return void 0;
+  }
+}
+function validateDraft(tree, draft, now) {
+  const candidate = new Map(tree);
+  candidate.set(draft.path, {
+    path: draft.path,
+    bytes: new TextEncoder().encode(draft.content),
+    mode: "100644"
+  });
+  const report = checkTree(candidate, now);
+  const mine = report.errors.filter((f) => f.path === draft.path);
+  return { mine, others: report.errors.length - mine.length };
+}
+function refuse(io, draft, errors, json) {
+  if (json) {
+    io.out(
+      JSON.stringify(
+        {
+          path: draft.path,
+          content: draft.content,
+          errors: errors.map((f) => ({ code: f.code, message: f.message, path: f.path })),
+          written: false
+        },
+        null,
+        2
+      )
+    );
+  } else {
+    for (const f of errors) io.out(`error    ${f.code.padEnd(20)} ${f.message}`);
+    io.out(`Refused: ${draft.path} would not pass \`jit check\`; nothing was written.`);
+  }
+  return EXIT.findings;
+}
+function policyRole(tree, system, role) {
+  const policy = loadPolicies(tree).get(system);
+  return policy?.ok ? policy.value.roles.get(role) : void 0;
+}
+function codeOwners(tree, path) {
+  const decoder = new TextDecoder();
+  const found = locateCodeowners((p) => {
+    const f = tree.get(p);
+    return f ? decoder.decode(f.bytes) : void 0;
+  });
+  if (!found) return [];
+  return ownersFor(parseCodeowners(found.text, found.path).rules, path).owners;
+}
+function nextSteps(draft, who, role, owners) {
+  const branch = `jit/${draft.path.slice("grants/".length, -".yaml".length)}`;
+  const until = formatInstant(draft.expiresAt);
+  const others = who.subject === who.requester ? who.requester : `${who.requester} and ${who.subject}`;
+  const approval = role.approvals === 0 ? `no approvals by policy ${who.system} role ${who.role} (self-service)` : `${role.approvals} approval(s) from ${role.approvers.join(", ")} (reviewers other than ${others})`;
+  const codeowner = owners.length > 0 ? `, plus one code owner of the file (${owners.join(", ")})` : ", and no code owner";
+  const lines = [
+    "Next steps:",
+    `  git switch -c ${branch}`,
+    `  git add ${draft.path}`,
+    `  git commit -m "Request ${who.system}/${who.role} for ${who.subject} until ${until}"`,
+    `  git push -u origin ${branch}`,
+    `  then open a pull request from ${branch} as ${who.requester} (e.g. gh pr create --fill).`,
+    "",
+    `Approval: ${approval}${codeowner}.`
+  ];
+  const teams = role.requesters?.filter(isTeam) ?? [];
+  const listed = role.requesters?.some((r) => !isTeam(r) && loginKey(r) === loginKey(who.subject));
+  if (teams.length > 0 && !listed) {
+    lines.push(
+      `Eligibility: ${who.subject} must be an active member of ${teams.join(" or ")}; the gate verifies it on the pull request.`
+    );
+  }
+  return lines;
+}
+
+// src/core/status.ts
+function grantStatus(tree, now, filter = {}) {
+  const policies = loadPolicies(tree);
+  const report = { active: [], upcoming: [], expired: [], errors: [] };
+  for (const file2 of tree.values()) {
+    if (!file2.path.startsWith("grants/")) continue;
+    if (filter.system !== void 0 && systemOfPath(file2.path) !== filter.system) continue;
+    const r = loadGrant(file2, (s2) => policies.get(s2));
+    if (!r.ok) {
+      report.errors.push(...r.errors);
+      continue;
+    }
+    const g = r.value;
+    if (filter.subject !== void 0 && loginKey(g.subject) !== loginKey(filter.subject)) continue;
+    const s = classify(g, now);
+    report[s.state].push(s);
+  }
+  const byTime = (key) => (a, b) => key(a) - key(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  report.active.sort(byTime((s) => s.expiresAt));
+  report.upcoming.sort(byTime((s) => s.startsAt));
+  report.expired.sort(byTime((s) => s.expiresAt));
+  return report;
+}
+function classify(g, now) {
+  const base = {
+    path: g.path,
+    system: g.system,
+    role: g.role,
+    subject: g.subject,
+    requester: g.requester,
+    ...g.ticket !== void 0 ? { ticket: g.ticket } : {},
+    ...g.startsAt !== void 0 ? { startsAt: g.startsAt } : {},
+    expiresAt: g.expiresAt
+  };
+  if (now >= g.expiresAt) return { state: "expired", ...base, spanMs: now - g.expiresAt };
+  if (g.startsAt !== void 0 && now < g.startsAt) {
+    return { state: "upcoming", ...base, spanMs: g.startsAt - now };
+  }
+  return { state: "active", ...base, spanMs: g.expiresAt - now };
+}
+function formatWindow(s) {
+  const start = s.startsAt !== void 0 ? formatInstant(s.startsAt) : "once merged";
+  return `${start} \u2192 ${formatInstant(s.expiresAt)}`;
+}
+function describeSpan(s) {
+  const span = formatSpan(s.spanMs);
+  if (s.state === "active") return `${span} left`;
+  if (s.state === "upcoming") return `starts in ${span}`;
+  return `expired ${span} ago`;
+}
+function systemOfPath(path) {
+  const where = parseGrantPath(path);
+  return where.ok ? where.value.system : path.split("/")[1];
+}
+
+// src/cli/table.ts
+function table(headers, rows) {
+  const clean = (s) => s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, " ");
+  const all = [headers, ...rows.map((r) => r.map(clean))];
+  const widths = headers.map((_, i) => Math.max(...all.map((r) => [...r[i] ?? ""].length)));
+  const line = (r) => r.map((c, i) => i === r.length - 1 ? c : c + " ".repeat(widths[i] - [...c].length)).join("  ").trimEnd();
+  return [line(headers), line(widths.map((w) => "-".repeat(w))), ...all.slice(1).map(line)].join(
+    "\n"
+  );
+}
+
+// src/cli/commands/status.ts
+var STATUS_HELP = `jit status [--system S] [--subject LOGIN] [--json] [--now RFC3339] [--root DIR]
+
+Lists the grant files of the tree: active (starts_at <= now < expires_at, or no starts_at),
+upcoming (now < starts_at) and expired but still present (expires_at <= now; \`jit expire\`
+opens their removal pull request), with the time left, until start or since expiry.
+Grant files that do not load are listed as errors at the end.
+Exit: 0 listed, 1 some grant files did not load, 2 bad usage.`;
+var OPTIONS2 = {
+  ...COMMON,
+  system: { type: "string" },
+  subject: { type: "string" }
+};
+var GROUPS = [
+  ["active", "Active", "left"],
+  ["upcoming", "Upcoming", "starts in"],
+  ["expired", "Expired but present", "expired for"]
+];
+function statusCommand(args, io) {
+  const { values } = parse("status", args, OPTIONS2);
+  if (values.help) return io.out(STATUS_HELP), EXIT.ok;
+  const now = clock(io, values.now);
+  const filter = {
+    ...values.system !== void 0 ? { system: values.system } : {},
+    ...values.subject !== void 0 ? { subject: values.subject } : {}
+  };
+  const report = grantStatus(readTree(rootDir(io, values.root)), now, filter);
+  if (values.json) {
+    const json = (s) => ({
+      path: s.path,
+      system: s.system,
+      role: s.role,
+      subject: s.subject,
+      requester: s.requester,
+      ticket: s.ticket ?? null,
+      starts_at: s.startsAt !== void 0 ? formatInstant(s.startsAt) : null,
+      expires_at: formatInstant(s.expiresAt),
+      span_seconds: Math.floor(s.spanMs / 1e3),
+      span: describeSpan(s)
+    });
+    io.out(
+      JSON.stringify(
+        {
+          now: formatInstant(now),
+          active: report.active.map(json),
+          upcoming: report.upcoming.map(json),
+          expired: report.expired.map(json),
+          errors: report.errors.map((f) => ({
+            code: f.code,
+            message: f.message,
+            ...f.path ? { path: f.path } : {}
+          }))
+        },
+        null,
+        2
+      )
+    );
+  } else {
+    io.out(`Grants at ${formatInstant(now)}`);
+    for (const [key, title, spanHeader] of GROUPS) {
+      const list = report[key];
+      io.out("");
+      io.out(`${title} (${list.length})`);
+      if (list.length === 0) continue;
+      io.out(
+        table(
+          ["subject", "system/role", "window", spanHeader, "file"],
+          list.map((s) => [
+            s.subject,
+            `${s.system}/${s.role}`,
+            formatWindow(s),
+            formatSpan(s.spanMs),
+            s.path
+          ])
+        )
+      );
+    }
+    if (report.expired.length > 0) {
+      io.out("");
+      io.out(
+        `note     ${report.expired.length} expired grant(s) are still present; \`jit expire\` opens the pull request that removes them.`
+      );
+    }
+    for (const f of report.errors) io.out(`error    ${f.code.padEnd(20)} ${f.message}`);
+    if (report.errors.length > 0) {
+      io.out(`${report.errors.length} grant file(s) did not load; run \`jit check\` for details.`);
+    }
+  }
+  return report.errors.length > 0 ? EXIT.findings : EXIT.ok;
+}
+
 // src/cli/main.ts
 var COMMANDS = {
-  check: checkCommand
+  check: checkCommand,
+  request: requestCommand,
+  status: statusCommand
 };
 var USAGE = `jit \u2014 just-in-time access, as GitOps
 

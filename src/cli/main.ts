@@ -1,8 +1,12 @@
 import { checkCommand } from './commands/check.js';
+import { requestCommand } from './commands/request.js';
+import { statusCommand } from './commands/status.js';
 import { type CliIO, EXIT, UsageError } from './io.js';
 
 const COMMANDS: Record<string, (args: string[], io: CliIO) => number | Promise<number>> = {
   check: checkCommand,
+  request: requestCommand,
+  status: statusCommand,
 };
 
 export const USAGE = `jit — just-in-time access, as GitOps

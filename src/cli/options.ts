@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { parseInstant } from '../core/time.js';
 import { type CliIO, UsageError } from './io.js';
@@ -32,5 +33,16 @@ export function clock(io: CliIO, now: string | undefined): number {
   return t.ms;
 }
 
-export const rootDir = (io: CliIO, root: string | undefined): string =>
-  resolve(io.cwd, root ?? '.');
+/**
+ * The repository tree to read. A folder without `policies/` is refused: checking an empty or
+ * wrong folder would report "0 problems", a silent pass.
+ */
+export function rootDir(io: CliIO, root: string | undefined): string {
+  const dir = resolve(io.cwd, root ?? '.');
+  if (!existsSync(join(dir, 'policies'))) {
+    throw new UsageError(
+      `${dir} has no policies/ folder; run jit from the repository root or pass --root DIR.`,
+    );
+  }
+  return dir;
+}

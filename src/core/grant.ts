@@ -65,12 +65,14 @@ export function loadGrant(file: RepoFile, policies: PolicyLookup): Result<Grant>
   const p = policy.value;
   if (!p.grantValidator(raw)) {
     return fail(
-      ...describeSchemaErrors(p.grantValidator.errors).map(({ field, problem }) =>
-        finding(
-          'E_SCHEMA',
-          `${path}: ${field || '(top level)'} ${problem}${hint(raw, field, problem, p)}`,
-          { path, field },
-        ),
+      ...describeSchemaErrors(p.grantValidator.errors).map(
+        ({ field, problem }) =>
+          timeFormatFinding(path, field, raw[field]) ??
+          finding(
+            'E_SCHEMA',
+            `${path}: ${field || '(top level)'} ${problem}${hint(raw, field, problem, p)}`,
+            { path, field },
+          ),
       ),
     );
   }
@@ -110,6 +112,15 @@ export function loadGrant(file: RepoFile, policies: PolicyLookup): Result<Grant>
     expiresAt: expiresAt!,
     fields,
   });
+}
+
+/** A time field that is a string but not RFC 3339 is E_TIME_FORMAT, not a generic schema error. */
+function timeFormatFinding(path: string, field: string, value: unknown): Finding | undefined {
+  if ((field !== 'starts_at' && field !== 'expires_at') || typeof value !== 'string')
+    return undefined;
+  const t = parseInstant(value);
+  if (t.ok) return undefined;
+  return finding('E_TIME_FORMAT', `${path}: ${field} "${value}" ${t.why}.`, { path, field });
 }
 
 function hint(raw: Record<string, unknown>, field: string, problem: string, p: Policy): string {

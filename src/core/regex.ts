@@ -23,10 +23,13 @@ export function compileLinear(
 }
 
 /** Adapter for Ajv's `code.regExp` option: Ajv calls it with (pattern, flags). */
-export function ajvRegExp(pattern: string, _flags: string): LinearRegex {
+export function ajvRegExp(pattern: string, _flags: string): LinearRegex & { toString(): string } {
   const r = compileLinear(pattern);
-  if (!r.ok)
+  if (!r.ok) {
     throw new Error(`pattern ${JSON.stringify(pattern)} is not a valid RE2 expression: ${r.why}`);
-  return r.re;
+  }
+  // Ajv caches compiled patterns by `toString()`: without a distinct key every pattern of a
+  // schema would silently reuse the first one compiled (seen in tests: all patterns passed).
+  return { test: r.re.test, toString: () => `re2:${pattern}` };
 }
 ajvRegExp.code = 'ajvRegExp';

@@ -118,8 +118,23 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | u
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
-function retryableStatus(status: number): boolean {
+/** 429 and 5xx except 501/505 (which no retry can fix). */
+export function isRetryableStatus(status: number): boolean {
   return status === 429 || (status >= 500 && status !== 501 && status !== 505);
+}
+
+/**
+ * Wait before retry number `attempt` (0-based): exponential from `baseDelayMs`, "equal jitter"
+ * (half fixed, half random), at least Retry-After when given, never above `maxDelayMs`.
+ */
+export function retryDelay(
+  attempt: number,
+  o: { baseDelayMs: number; maxDelayMs: number; random: () => number },
+  retryAfterMs?: number,
+): number {
+  const step = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** attempt);
+  const jittered = step / 2 + (o.random() * step) / 2;
+  return Math.min(o.maxDelayMs, Math.max(jittered, retryAfterMs ?? 0));
 }
 
 /** The shared HTTP client. One instance per connector per run. */
@@ -150,12 +165,15 @@ export class HttpClient {
 
   /** Path as printed in messages: base path + request path, no query string. */
   displayPath(path: string): string {
-    return this.base.pathname.replace(/\/$/, '') + path;
+    return this.base.pathname.replace(/\/$/, '') + path || '/';
   }
 
   /** Sends the request with retries; resolves with a 2xx response or throws HttpError. */
   async request(req: HttpRequest): Promise<HttpResponse> {
-    const url = new URL(this.displayPath(req.path), this.base);
+    // Keep the base URL's own query (a receiver may authenticate with it); never print it.
+    const url = new URL(this.base);
+    url.pathname = this.displayPath(req.path);
+    url.hash = '';
     for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
     const body =
       req.body === undefined
@@ -167,22 +185,18 @@ export class HttpClient {
 
     for (let attempt = 0; ; attempt++) {
       const last = attempt >= this.o.retries;
-      let outcome: { res?: HttpResponse; reason: string; waitMs?: number; status?: number };
+      let retryAfterMs: number | undefined;
       try {
         const res = await this.attempt(url, req, body);
         if (res.status >= 200 && res.status < 300) return res;
-        const reason = `HTTP ${res.status}${errorDetail(res.json)}`;
-        if (!retryableStatus(res.status) || last) {
-          throw new HttpError(
-            this.msg(`${where} failed: ${reason}`),
-            req.method,
-            req.path,
-            res.status,
-            res.json,
-          );
+        if (!isRetryableStatus(res.status) || last) {
+          const reason = `HTTP ${res.status}${errorDetail(res.json)}`;
+          const text = this.msg(`${where} failed: ${reason}`);
+          throw new HttpError(text, req.method, req.path, res.status, res.json);
         }
-        const ra = res.status === 429 || res.status === 503 ? res.headers.get('retry-after') : null;
-        outcome = { reason, status: res.status, waitMs: parseRetryAfter(ra, Date.now()) };
+        if (res.status === 429 || res.status === 503) {
+          retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), Date.now());
+        }
       } catch (err) {
         if (err instanceof HttpError) throw err;
         const reason = describeFetchError(err, this.o.timeoutMs);
@@ -190,12 +204,8 @@ export class HttpClient {
         if (last || reason.includes('redirect')) {
           throw new HttpError(this.msg(`${where} failed: ${reason}`), req.method, req.path);
         }
-        outcome = { reason };
       }
-      const backoff = Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** attempt);
-      const jittered = backoff / 2 + (this.o.random() * backoff) / 2;
-      const wait = Math.min(this.o.maxDelayMs, Math.max(jittered, outcome.waitMs ?? 0));
-      await this.o.sleep(wait);
+      await this.o.sleep(retryDelay(attempt, this.o, retryAfterMs));
     }
   }
 
@@ -255,7 +265,7 @@ async function readCapped(res: Response, max: number): Promise<string> {
 }
 
 /** A short, secret-free reason for a fetch failure (never includes the URL). */
-function describeFetchError(err: unknown, timeoutMs: number): string {
+export function describeFetchError(err: unknown, timeoutMs: number): string {
   if (err instanceof Error) {
     if (err.name === 'TimeoutError' || err.name === 'AbortError') {
       return `timed out after ${timeoutMs} ms`;

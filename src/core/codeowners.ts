@@ -101,6 +101,7 @@ export function ownersFor(
   rules: readonly Rule[],
   filePath: string,
 ): { owners: string[]; rule?: Rule } {
+  if (typeof filePath !== 'string') return { owners: [] };
   const segments = filePath.split('/');
   for (let i = rules.length - 1; i >= 0; i--) {
     const rule = rules[i]!;
@@ -184,6 +185,9 @@ function ownerProblem(owner: string): GlobProblem {
   if (owner === '@') return { problem, fix: 'Write the login or team after the "@".' };
   if (owner.includes(',')) {
     return { problem, fix: 'Separate owners with spaces, not commas.' };
+  }
+  if (/[^\x20-\x7E]/.test(owner)) {
+    return { problem, fix: 'Type it again in plain ASCII; lookalikes such as "＠" are not "@".' };
   }
   if (!owner.startsWith('@') && !owner.includes('@')) {
     return { problem, fix: `Write it as "@${owner}".` };

@@ -93,13 +93,14 @@ export function compileGlob(source: string): GlobResult {
   const segs: SegMatcher[] = segments.map(toSegMatcher);
   if (!anchored && segs[0]!.kind !== GLOBSTAR) segs.unshift(GLOBSTAR_SEG);
   const last = segments[segments.length - 1]!;
+  if (last.globstar) {
+    // Trailing `**`: everything inside, so at least one more segment (`logs/**` ≠ `logs`).
+    segs.splice(segs.length - 1, 1, ANY_SEG, GLOBSTAR_SEG);
+  }
   if (trailingSlash) {
     // `dir/`: a directory, so only paths strictly below it (a file named `dir` does not match).
     segs.push(ANY_SEG, GLOBSTAR_SEG);
-  } else if (last.globstar) {
-    // Trailing `/**`: everything below, at least one more segment.
-    segs.splice(segs.length - 1, 1, ANY_SEG, GLOBSTAR_SEG);
-  } else if (!isLoneStar(last)) {
+  } else if (!last.globstar && !isLoneStar(last)) {
     // `name` matches the file `name` or everything below a directory `name`. A lone `*` as
     // last segment is GitHub's documented exception: `docs/*` matches direct children only.
     segs.push(GLOBSTAR_SEG);

@@ -100,7 +100,8 @@ function cap(s: string, maxLen: number): { text: string; dropped: number } {
 }
 
 function marker(dropped: number, sep: string): string {
-  return dropped > 0 ? `${sep}… (truncated, ${dropped} more characters)` : '';
+  if (dropped <= 0) return '';
+  return `${sep}… (truncated, ${dropped} more character${dropped === 1 ? '' : 's'})`;
 }
 
 /**

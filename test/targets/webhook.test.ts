@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MembershipOp } from '../../src/targets/connector.js';
-import { WebhookConnector } from '../../src/targets/webhook.js';
+import { WebhookConnector, webhookSignature } from '../../src/targets/webhook.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 const SECRET = 'webhook-secret-5be2a9d04c71';
@@ -26,6 +26,21 @@ beforeAll(async () => {
   console.info(`webhook receiver started in ${Math.round(performance.now() - t0)} ms`);
 });
 afterAll(() => recv?.close());
+
+describe('webhookSignature', () => {
+  it('matches the test vector in docs/targets.md (also checked with openssl dgst -hmac)', () => {
+    const body =
+      '{"kind":"apply","operations":[{"action":"add","group":"JIT AP Clerk","member":"alice","reason":"grant grants/netsuite/alice-ap-clerk-fin-12.yaml active until 2026-12-05T17:00:00Z"}]}';
+    expect(
+      webhookSignature(
+        'whsec-example-0123456789',
+        '1796374800',
+        '3f1c2b1e-6a4d-4c39-9a57-0d2f4f6b8e21',
+        body,
+      ),
+    ).toBe('sha256=1270ef74c576586d9ece6f1091baba63a4b107671128f17fe907ab3de0986e59');
+  });
+});
 
 describe('WebhookConnector against a verifying receiver', () => {
   it('lists members with one signed POST', async () => {

@@ -55,7 +55,7 @@ export class GithubTeamConnector implements Connector {
     const timeoutMs = config.http?.timeoutMs ?? 10_000;
     const retry = {
       retries: config.http?.retries ?? 4,
-      baseDelayMs: config.http?.baseDelayMs ?? 500,
+      baseDelayMs: config.http?.baseDelayMs ?? 250,
       maxDelayMs: config.http?.maxDelayMs ?? 30_000,
       random: Math.random,
       sleep: config.http?.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),

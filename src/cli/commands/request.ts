@@ -6,7 +6,7 @@ import { locateCodeowners, ownersFor, parseCodeowners } from '../../core/codeown
 import type { Finding } from '../../core/codes.js';
 import { loginKey, type RoleSettings, STANDARD_GRANT_FIELDS } from '../../core/model.js';
 import { loadPolicies } from '../../core/policies.js';
-import { draftGrant, type GrantDraft } from '../../core/request.js';
+import { draftGrant, type GrantDraft, type GrantRequest } from '../../core/request.js';
 import { isTeam } from '../../core/rules/single.js';
 import { formatInstant, parseDuration, parseInstant } from '../../core/time.js';
 import type { Tree } from '../../core/tree.js';
@@ -40,11 +40,54 @@ const OPTIONS = {
   'dry-run': { type: 'boolean' },
 } as const;
 
+type Values = ReturnType<typeof parse<typeof OPTIONS>>['values'];
+
 export function requestCommand(args: string[], io: CliIO): number {
   const { values } = parse('request', args, OPTIONS);
-  if (values.help) return (io.out(REQUEST_HELP), EXIT.ok);
+  if (values.help) {
+    io.out(REQUEST_HELP);
+    return EXIT.ok;
+  }
   const now = clock(io, values.now);
   const root = rootDir(io, values.root);
+  const req = readRequest(values, io, root, now);
+  const tree = readTree(root);
+  const draft = draftGrant(req, (p) => tree.has(p) || existsSync(join(root, p)));
+
+  const findings = validateDraft(tree, draft, now);
+  if (findings.mine.length > 0) return refuse(io, draft, findings.mine, values.json === true);
+
+  const dryRun = values['dry-run'] === true;
+  if (!dryRun) {
+    const abs = join(root, draft.path);
+    mkdirSync(dirname(abs), { recursive: true });
+    // `wx`: never overwrite, even if the file appeared after the name was chosen.
+    writeFileSync(abs, draft.content, { encoding: 'utf8', flag: 'wx' });
+  }
+  // The draft passed checkTree, so its system has a valid policy with this role.
+  const role = policyRole(tree, req.system, req.role)!;
+  const owners = codeOwners(tree, draft.path);
+  if (values.json) {
+    const { approvers, approvals } = role;
+    const doc = { path: draft.path, content: draft.content, approvers, approvals };
+    io.out(JSON.stringify({ ...doc, code_owners: owners, written: !dryRun }, null, 2));
+    return EXIT.ok;
+  }
+  io.out(dryRun ? `Would write ${draft.path} (dry run: nothing written):` : `Wrote ${draft.path}:`);
+  io.out('');
+  io.out(draft.content.trimEnd());
+  io.out('');
+  io.out(nextSteps(draft, req, role, owners).join('\n'));
+  if (findings.others > 0) {
+    io.out(
+      `note     the tree has ${findings.others} other error(s) unrelated to this request; \`jit check\` lists them.`,
+    );
+  }
+  return EXIT.ok;
+}
+
+/** The command line as a request; anything malformed is a usage error (exit 2). */
+function readRequest(values: Values, io: CliIO, root: string, now: number): GrantRequest {
   const need = (name: 'system' | 'role' | 'for' | 'justification', example: string): string => {
     const v = values[name];
     if (v === undefined || v.trim() === '') {
@@ -68,73 +111,19 @@ export function requestCommand(args: string[], io: CliIO): number {
     if (!t.ok) throw new UsageError(`jit request: --start "${values.start}" ${t.why}.`);
     start = t.ms;
   }
-  if (!existsSync(join(root, 'policies'))) {
-    throw new UsageError(
-      `jit request: ${root} has no policies/ folder; run it in the access repository or pass --root DIR.`,
-    );
-  }
-  const requester = resolveRequester(io, root, values.requester);
-  const tree = readTree(root);
-  const draft = draftGrant(
-    {
-      system,
-      role,
-      requester,
-      ...(values.subject !== undefined ? { subject: values.subject } : {}),
-      ...(values.ticket !== undefined ? { ticket: values.ticket } : {}),
-      justification,
-      ...(start !== undefined ? { start } : {}),
-      durationMs,
-      fields: parseFields(values.field ?? []),
-      now,
-    },
-    (p) => tree.has(p) || existsSync(join(root, p)),
-  );
-
-  const findings = validateDraft(tree, draft, now);
-  if (findings.mine.length > 0) return refuse(io, draft, findings.mine, values.json === true);
-
-  if (!values['dry-run']) {
-    const abs = join(root, draft.path);
-    mkdirSync(dirname(abs), { recursive: true });
-    // `wx`: never overwrite, even if the file appeared after the name was chosen.
-    writeFileSync(abs, draft.content, { encoding: 'utf8', flag: 'wx' });
-  }
-  const roleSettings = policyRole(tree, system, role)!;
-  const owners = codeOwners(tree, draft.path);
-  if (values.json) {
-    io.out(
-      JSON.stringify(
-        {
-          path: draft.path,
-          content: draft.content,
-          approvers: roleSettings.approvers,
-          approvals: roleSettings.approvals,
-          code_owners: owners,
-          written: !values['dry-run'],
-        },
-        null,
-        2,
-      ),
-    );
-    return EXIT.ok;
-  }
-  const subject = values.subject ?? requester;
-  io.out(
-    values['dry-run']
-      ? `Would write ${draft.path} (dry run: nothing written):`
-      : `Wrote ${draft.path}:`,
-  );
-  io.out('');
-  io.out(draft.content.trimEnd());
-  io.out('');
-  io.out(nextSteps(draft, { system, role, subject, requester }, roleSettings, owners).join('\n'));
-  if (findings.others > 0) {
-    io.out(
-      `note     the tree has ${findings.others} other error(s) unrelated to this request; \`jit check\` lists them.`,
-    );
-  }
-  return EXIT.ok;
+  const fields = parseFields(values.field ?? []);
+  return {
+    system,
+    role,
+    requester: resolveRequester(io, root, values.requester),
+    ...(values.subject !== undefined ? { subject: values.subject } : {}),
+    ...(values.ticket !== undefined ? { ticket: values.ticket } : {}),
+    justification,
+    ...(start !== undefined ? { start } : {}),
+    durationMs,
+    fields,
+    now,
+  };
 }
 
 /** `--field key=value` pairs; the standard fields have their own options. */
@@ -249,12 +238,13 @@ function codeOwners(tree: Tree, path: string): string[] {
 
 function nextSteps(
   draft: GrantDraft,
-  who: { system: string; role: string; subject: string; requester: string },
+  req: GrantRequest,
   role: RoleSettings,
   owners: string[],
 ): string[] {
   const branch = `jit/${draft.path.slice('grants/'.length, -'.yaml'.length)}`;
   const until = formatInstant(draft.expiresAt);
+  const who = { ...req, subject: req.subject ?? req.requester };
   const others =
     who.subject === who.requester ? who.requester : `${who.requester} and ${who.subject}`;
   const approval =

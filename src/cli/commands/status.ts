@@ -33,7 +33,10 @@ const GROUPS = [
 
 export function statusCommand(args: string[], io: CliIO): number {
   const { values } = parse('status', args, OPTIONS);
-  if (values.help) return (io.out(STATUS_HELP), EXIT.ok);
+  if (values.help) {
+    io.out(STATUS_HELP);
+    return EXIT.ok;
+  }
   const now = clock(io, values.now);
   const filter: StatusFilter = {
     ...(values.system !== undefined ? { system: values.system } : {}),

@@ -25,8 +25,9 @@ const approveBy =
   };
 const all =
   (...fs: Mutate[]): Mutate =>
-  (s) =>
-    fs.forEach((f) => f(s));
+  (s) => {
+    for (const f of fs) f(s);
+  };
 const run = (m: Mutate) => {
   const s = snapshot();
   m(s);

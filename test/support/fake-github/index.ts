@@ -1,0 +1,7 @@
+export * from './events.js';
+export type { CommitInfo, FileChange, Signature, TreeEntry } from './git.js';
+export { BareRepo, runGit } from './git.js';
+export type { Reply } from './http.js';
+export * from './server.js';
+export * from './state.js';
+export { warmUp } from './validate.js';

@@ -132,7 +132,7 @@ export class BareRepo {
     return r.code === 0 ? r.stdout.toString().trim() : null;
   }
 
-  /** Resolves any revision (branch, tag, sha, `ref:path`) to an object of the given type. */
+  /** Resolves a revision (branch, tag, sha) to an object of the given type. */
   async resolve(
     rev: string,
     type: 'commit' | 'tree' | 'blob' | 'object' = 'commit',

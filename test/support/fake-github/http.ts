@@ -45,7 +45,7 @@ export class GitHubError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly errors?: ErrorDetail[],
+    readonly errors?: (ErrorDetail | string)[],
   ) {
     super(message);
   }

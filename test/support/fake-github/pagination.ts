@@ -4,11 +4,11 @@ import type { Reply, RouteContext } from './http.js';
  * Slices a list like GitHub does (`per_page` default 30, max 100; `page` from 1) and sets the
  * `Link` header with absolute URLs, which is what `octokit.paginate` follows.
  */
-export function paginate<T>(
+export async function paginate<T>(
   ctx: RouteContext,
   items: T[],
   render: (item: T) => unknown = (x) => x,
-): Reply {
+): Promise<Reply> {
   const perPage = Math.min(Math.max(Number(ctx.query.per_page ?? 30), 1), 100);
   const page = Math.max(Number(ctx.query.page ?? 1), 1);
   const last = Math.max(Math.ceil(items.length / perPage), 1);
@@ -25,7 +25,8 @@ export function paginate<T>(
   if (page > 1) links.push(link(1, 'first'));
   return {
     status: 200,
-    body: slice.map(render),
+    // Only the requested page is rendered: rendering may cost git calls (patches).
+    body: await Promise.all(slice.map(render)),
     ...(links.length ? { headers: { link: links.join(', ') } } : {}),
   };
 }

@@ -318,8 +318,11 @@ export class FakeState {
 
   /** Reads a file at a revision of the bare repository, or null when absent. */
   readFile = async (ref: string, path: string): Promise<string | null> => {
-    const blob = await this.git.resolve(`${ref}:${path}`, 'blob');
-    return blob ? (await this.git.readBlob(blob)).toString('utf8') : null;
+    const commit = await this.git.resolve(ref);
+    if (!commit) return null;
+    const [entry] = await this.git.lsTree(commit, { path });
+    if (entry?.path !== path || entry.type !== 'blob') return null;
+    return (await this.git.readBlob(entry.sha)).toString('utf8');
   };
 
   /** Applies `FileSpec`s to a flat tree map, writing the blobs. */

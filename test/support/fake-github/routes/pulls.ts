@@ -131,28 +131,25 @@ const listFiles: Handler = async (ctx) => {
   const from = await comparisonBase(ctx, pull);
   const changes = (await ctx.git.diff(from, pull.headSha)).slice(0, 3000);
   const head = pull.headSha;
-  const files = await Promise.all(
-    changes.map(async (c) => {
-      const deleted = c.status === 'D';
-      // A mode-only change (e.g. chmod +x) is reported as "changed".
-      const status = c.status === 'M' && c.oldSha === c.newSha ? 'changed' : STATUS[c.status];
-      const patch = await ctx.git.patch(from, head, c);
-      return {
-        sha: deleted ? c.oldSha : c.newSha,
-        filename: c.path,
-        status,
-        additions: c.additions,
-        deletions: c.deletions,
-        changes: c.additions + c.deletions,
-        blob_url: `${ctx.render.repoHtml}/blob/${head}/${encodePath(c.path)}`,
-        raw_url: `${ctx.render.repoHtml}/raw/${head}/${encodePath(c.path)}`,
-        contents_url: `${ctx.render.repoApi}/contents/${encodePath(c.path)}?ref=${head}`,
-        ...(patch ? { patch } : {}),
-        ...(c.previousPath !== undefined ? { previous_filename: c.previousPath } : {}),
-      };
-    }),
-  );
-  return paginate(ctx, files);
+  return paginate(ctx, changes, async (c) => {
+    const deleted = c.status === 'D';
+    // A mode-only change (e.g. chmod +x) is reported as "changed".
+    const status = c.status === 'M' && c.oldSha === c.newSha ? 'changed' : STATUS[c.status];
+    const patch = await ctx.git.patch(from, head, c);
+    return {
+      sha: deleted ? c.oldSha : c.newSha,
+      filename: c.path,
+      status,
+      additions: c.additions,
+      deletions: c.deletions,
+      changes: c.additions + c.deletions,
+      blob_url: `${ctx.render.repoHtml}/blob/${head}/${encodePath(c.path)}`,
+      raw_url: `${ctx.render.repoHtml}/raw/${head}/${encodePath(c.path)}`,
+      contents_url: `${ctx.render.repoApi}/contents/${encodePath(c.path)}?ref=${head}`,
+      ...(patch ? { patch } : {}),
+      ...(c.previousPath !== undefined ? { previous_filename: c.previousPath } : {}),
+    };
+  });
 };
 
 const listCommits: Handler = async (ctx) => {

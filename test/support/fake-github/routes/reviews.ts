@@ -29,14 +29,12 @@ const createReview: Handler = async (ctx) => {
   const body: string = ctx.body?.body ?? '';
   if (pull.author.toLowerCase() === ctx.identity.login.toLowerCase() && event !== 'COMMENT') {
     const verb = event === 'APPROVE' ? 'approve' : 'request changes on';
-    throw new GitHubError(422, 'Unprocessable Entity', [
-      { code: 'custom', message: `Can not ${verb} your own pull request` },
-    ]);
+    throw new GitHubError(422, 'Unprocessable Entity', [`Can not ${verb} your own pull request`]);
   }
   if (event !== 'APPROVE' && body.trim() === '') {
     const verb = event === 'COMMENT' ? 'comment' : 'request changes';
     throw new GitHubError(422, 'Unprocessable Entity', [
-      { code: 'custom', message: `Review Can not ${verb} on pull request without body` },
+      `Review Can not ${verb} on pull request without body`,
     ]);
   }
   if (ctx.body?.commit_id !== undefined && !(await ctx.git.objectType(ctx.body.commit_id))) {

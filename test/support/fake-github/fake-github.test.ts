@@ -61,6 +61,8 @@ afterEach(async () => {
 describe('fake GitHub', () => {
   it('serves the repository and paginates reviews, files and team members with Link headers', async () => {
     const { app } = await start();
+    fake.injectFailure('repos/get', { status: 503, message: 'Service Unavailable' });
+    expect((await status(app.repos.get({ owner, repo }))).status).toBe(503);
     expect((await app.repos.get({ owner, repo })).data.default_branch).toBe('main');
     const files = Object.fromEntries(
       Array.from({ length: 35 }, (_, i) => [
@@ -569,8 +571,12 @@ describe('fake GitHub', () => {
     });
     expect(dismissed.data.state).toBe('DISMISSED');
 
+    await fake.state.openPullRequest({ author: 'carol', head: 'other', files: { 'x.md': 'x\n' } });
     const open = await app.pulls.list({ owner, repo, head: 'acme:req', state: 'open' });
     expect(open.data.map((p) => p.number)).toEqual([created.data.number]);
+    // Like GitHub, a head filter without `owner:` is silently ignored.
+    expect((await app.pulls.list({ owner, repo, head: 'req' })).data).toHaveLength(2);
+    await app.pulls.update({ owner, repo, pull_number: created.data.number + 1, state: 'closed' });
     await app.pulls.update({
       owner,
       repo,

@@ -25,6 +25,8 @@ export interface FakeGitHubOptions {
   htmlUrl?: string;
   /** Files of an initial commit on the default branch. */
   files?: Record<string, FileSpec>;
+  /** Print each violation with console.warn as it happens (default true). */
+  logViolations?: boolean;
 }
 
 /** One request as the fake saw it: count calls per operation with `fake.count(id)`. */
@@ -179,6 +181,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         status,
         errors,
       });
+      // Loud even when the code under test swallows the error it got back.
+      if (options.logViolations !== false) {
+        console.warn(
+          `[fake-github] ${kind} violation: ${record.method} ${record.path}: ${errors.join('; ')}`,
+        );
+      }
     };
     const raw = await readBody(req);
     const match = matchOperation(spec, record.method, requestUrl.pathname);

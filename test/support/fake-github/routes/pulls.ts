@@ -42,8 +42,10 @@ const getPull: Handler = async (ctx) => ok(await renderPullFull(ctx, await loadP
 const listPulls: Handler = async (ctx) => {
   await ctx.state.syncPullHeads();
   const state = ctx.query.state ?? 'open';
+  // GitHub silently ignores a `head` filter without the `owner:` prefix (a classic pitfall:
+  // every open PR comes back), so the fake does too.
   const head = ctx.query.head as string | undefined;
-  const headRef = head?.includes(':') ? head.split(':').slice(1).join(':') : head;
+  const headRef = head?.includes(':') ? head.split(':').slice(1).join(':') : undefined;
   const headOwner = head?.includes(':') ? head.split(':')[0] : undefined;
   let pulls = [...ctx.state.pulls.values()].filter(
     (p) =>

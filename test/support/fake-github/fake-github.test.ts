@@ -585,7 +585,7 @@ describe('fake GitHub', () => {
       title: 'Access (closed)',
     });
     expect((await app.pulls.list({ owner, repo })).data).toEqual([]);
-    const closed = await app.pulls.list({ owner, repo, state: 'closed' });
+    const closed = await app.pulls.list({ owner, repo, state: 'closed', head: 'acme:req' });
     expect(closed.data.map((p) => [p.title, p.state])).toEqual([['Access (closed)', 'closed']]);
   });
 

@@ -1,5 +1,6 @@
 import { checkCommand } from './commands/check.js';
 import { requestCommand } from './commands/request.js';
+import { simulateCommand } from './commands/simulate.js';
 import { statusCommand } from './commands/status.js';
 import { type CliIO, EXIT, UsageError } from './io.js';
 
@@ -7,6 +8,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIO) => number | Promise<n
   check: checkCommand,
   request: requestCommand,
   status: statusCommand,
+  simulate: simulateCommand,
 };
 
 export const USAGE = `jit — just-in-time access, as GitOps

@@ -93,7 +93,7 @@ describe('single-grant rules (SPEC §4)', () => {
     expect(offline.report.notes[0]).toMatch(/not verified offline/);
     const no: TeamDirectory = { isMember: () => false };
     expect(codes(one({ subject: 'zed' }), no).errors).toEqual(['E_NOT_ELIGIBLE']);
-    const yes: TeamDirectory = { isMember: (t, u) => t === 'procurement' && u === 'zed' };
+    const yes: TeamDirectory = { isMember: (t, u) => t === '@acme/procurement' && u === 'zed' };
     expect(codes(one({ subject: 'zed' }), yes).errors).toEqual([]);
   });
 

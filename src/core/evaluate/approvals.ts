@@ -15,23 +15,35 @@ export interface ApprovalOutcome {
   unowned?: string[];
 }
 
-type Teams = Snapshot['teams'];
-
-/** Is `p` named by `principal`: the login itself, or an active member of the team (checked now). */
-function membership(p: Person, principal: Principal, teams: Teams): 'yes' | 'pending' | 'no' {
-  if (!isTeam(principal))
-    return loginKey(principal.replace(/^@/, '')) === loginKey(p.login) ? 'yes' : 'no';
-  const t = teams[loginKey(teamSlug(principal))] ?? teams[teamSlug(principal)];
+/**
+ * Membership of `login` in a team principal `@org/slug`, checked now from the snapshot. Only
+ * the repository owner's teams are gathered; a team of another organisation never matches.
+ */
+export function teamMembership(
+  snap: Snapshot,
+  team: Principal,
+  login: string,
+): 'yes' | 'pending' | 'no' {
+  const org = team.slice(1, team.indexOf('/'));
+  if (loginKey(org) !== loginKey(snap.repository.owner)) return 'no';
+  const t = snap.teams[loginKey(teamSlug(team))];
   if (!t) return 'no';
-  if (t.members.some((m) => loginKey(m) === loginKey(p.login))) return 'yes';
-  if (t.pending?.some((m) => loginKey(m) === loginKey(p.login))) return 'pending';
+  if (t.members.some((m) => loginKey(m) === loginKey(login))) return 'yes';
+  if (t.pending?.some((m) => loginKey(m) === loginKey(login))) return 'pending';
   return 'no';
 }
 
-function namedBy(p: Person, principals: Principal[], teams: Teams): 'yes' | 'pending' | 'no' {
+/** Is `p` named by `principal`: the login itself, or an active member of the team (checked now). */
+function membership(p: Person, principal: Principal, snap: Snapshot): 'yes' | 'pending' | 'no' {
+  if (!isTeam(principal))
+    return loginKey(principal.replace(/^@/, '')) === loginKey(p.login) ? 'yes' : 'no';
+  return teamMembership(snap, principal, p.login);
+}
+
+function namedBy(p: Person, principals: Principal[], snap: Snapshot): 'yes' | 'pending' | 'no' {
   let best: 'yes' | 'pending' | 'no' = 'no';
   for (const pr of principals) {
-    const m = membership(p, pr, teams);
+    const m = membership(p, pr, snap);
     if (m === 'yes') return 'yes';
     if (m === 'pending') best = 'pending';
   }
@@ -49,7 +61,7 @@ export function judgeApprovals(
   reviewers: ReviewerState[],
   ex: Exclusions,
   people: People,
-  teams: Teams,
+  snap: Snapshot,
 ): ApprovalOutcome {
   const ignored: ApprovalOutcome['ignored'] = [];
   const approverHits: string[] = [];
@@ -64,13 +76,13 @@ export function judgeApprovals(
       ignored.push({ user: r.person.login, code: problem });
       continue;
     }
-    const asApprover = namedBy(r.person, role.approvers, teams);
+    const asApprover = namedBy(r.person, role.approvers, snap);
     const asOwner =
       owners.length > 0
         ? namedBy(
             r.person,
             owners.filter((o) => ownerKind(o) !== 'email'),
-            teams,
+            snap,
           )
         : 'no';
     if (asApprover === 'yes') approverHits.push(r.person.login);
@@ -113,7 +125,7 @@ export function judgeApprovals(
       approved_by: ownerHits,
       message: `${ownerHits.length > 0 ? 'code owner approved' : 'needs 1 approval from a code owner'} (${owners.join(', ')})`,
     });
-    if (ownerHits.length === 0 && owners.every((o) => !canEverApprove(o, ex, people, teams)))
+    if (ownerHits.length === 0 && owners.every((o) => !canEverApprove(o, ex, people, snap)))
       unowned = owners;
   }
   return { requirements, ignored, ...(unowned ? { unowned } : {}) };
@@ -125,7 +137,7 @@ export function judgeApprovals(
  * member could; an email owner cannot (it is not mapped to an account here). Team members whose
  * permission is not in the snapshot are assumed possible: E_UNOWNED denies only when certain.
  */
-function canEverApprove(owner: string, ex: Exclusions, people: People, teams: Teams): boolean {
+function canEverApprove(owner: string, ex: Exclusions, people: People, snap: Snapshot): boolean {
   const kind = ownerKind(owner);
   if (kind === 'email' || kind === undefined) return false;
   const eligible = (p: Person | undefined, permissionKnown: boolean) => {
@@ -140,7 +152,9 @@ function canEverApprove(owner: string, ex: Exclusions, people: People, teams: Te
     const p = people.resolve(owner.slice(1));
     return eligible(p, p?.type !== 'Unknown');
   }
-  const t = teams[loginKey(teamSlug(owner))];
+  if (loginKey(owner.slice(1, owner.indexOf('/'))) !== loginKey(snap.repository.owner))
+    return false;
+  const t = snap.teams[loginKey(teamSlug(owner))];
   if (!t) return true; // team not gathered: cannot be sure, so not unowned
   return t.members.some((m) => eligible(people.resolve(m), true));
 }

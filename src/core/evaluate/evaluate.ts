@@ -8,7 +8,7 @@ import { crossGrantFindings } from '../rules/cross.js';
 import { judgeGrant, type TeamDirectory } from '../rules/single.js';
 import { formatInstant, parseInstant } from '../time.js';
 import type { RepoFile, Tree } from '../tree.js';
-import { judgeApprovals } from './approvals.js';
+import { judgeApprovals, teamMembership } from './approvals.js';
 import { changedIdentity, classifyFiles, type GrantChange, isNarrowing } from './classify.js';
 import { type Decision, type GrantDecision, reason, type Verdict, worst } from './decision.js';
 import { People } from './people.js';
@@ -55,7 +55,7 @@ export function evaluate(snap: Snapshot): Decision {
   const allPolicies = loadPolicies(base);
   const policies = validPolicies(allPolicies);
   const lookup = (s: string) => allPolicies.get(s);
-  const teams = snapshotTeams(snap.teams);
+  const teams = snapshotTeams(snap);
   const people = new People(snap.users);
   const codeowners = loadCodeowners(base);
 
@@ -129,7 +129,7 @@ export function evaluate(snap: Snapshot): Decision {
       contributors,
       headSha: pr.head_sha,
     };
-    const a = judgeApprovals(role, owners, reviewers, ex, people, snap.teams);
+    const a = judgeApprovals(role, owners, reviewers, ex, people, snap);
     d.requirements = a.requirements;
     d.ignored_reviews = a.ignored;
     if (a.unowned) {
@@ -266,13 +266,8 @@ function headFile(f: PullRequestFile): RepoFile {
 }
 
 /** Team data from the snapshot; a team that was not gathered is treated as "not a member" (fail closed). */
-function snapshotTeams(teams: Snapshot['teams']): TeamDirectory {
-  return {
-    isMember: (slug, login) =>
-      (teams[slug.toLowerCase()] ?? teams[slug])?.members.some(
-        (m) => m.toLowerCase() === login.toLowerCase(),
-      ) ?? false,
-  };
+function snapshotTeams(snap: Snapshot): TeamDirectory {
+  return { isMember: (team, login) => teamMembership(snap, team, login) === 'yes' };
 }
 
 function loadCodeowners(base: Tree): { rules: Rule[]; errors: Finding[]; path?: string } {

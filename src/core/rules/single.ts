@@ -8,7 +8,8 @@ import { formatInstant, formatSpan } from '../time.js';
  * "not known here" (offline `jit check`), which is never treated as membership.
  */
 export interface TeamDirectory {
-  isMember(teamSlug: string, login: string): boolean | undefined;
+  /** `team` is a principal as written in a policy: `@org/slug`. */
+  isMember(team: Principal, login: string): boolean | undefined;
 }
 
 export const OFFLINE_TEAMS: TeamDirectory = { isMember: () => undefined };
@@ -119,7 +120,7 @@ export function judgeGrant(
     );
   } else if (elig === 'teams') {
     const teams = role.requesters!.filter(isTeam);
-    const known = teams.map((t) => ctx.teams.isMember(teamSlug(t), g.subject));
+    const known = teams.map((t) => ctx.teams.isMember(t, g.subject));
     if (known.some((k) => k === true)) {
       // eligible through a team
     } else if (known.every((k) => k === false)) {

@@ -1,0 +1,182 @@
+import { locateCodeowners, ownerKind, ownersFor, parseCodeowners } from '../core/codeowners.js';
+import type {
+  FileContent,
+  PullRequestFile,
+  Snapshot,
+  SnapshotUser,
+} from '../core/evaluate/snapshot.js';
+import { loginKey } from '../core/model.js';
+import { isGrantsPath, parseGrantPath } from '../core/paths.js';
+import { loadPolicies } from '../core/policies.js';
+import { isTeam, teamSlug } from '../core/rules/single.js';
+import { formatInstant } from '../core/time.js';
+import type { Tree } from '../core/tree.js';
+import type { GitHubPort, PullRequestInfo } from './port.js';
+
+/** Most owner-team members whose permission is looked up for E_UNOWNED; beyond it, assumed possible. */
+const OWNER_TEAM_LOOKUPS = 30;
+
+export interface GatherInput {
+  port: GitHubPort;
+  number: number;
+  /** The trusted default-branch tree (a checkout of the default branch, never the PR). */
+  base: { sha: string; tree: Tree };
+  defaultBranch: string;
+  now: number;
+}
+
+/**
+ * Gathers the snapshot of SPEC §6 for one pull request. Grant files come from the PR head as
+ * data (the contents API, never a checkout); policies, CODEOWNERS and the other grants from the
+ * trusted base tree. Requests: a constant number per PR plus one per changed grant file, per
+ * reviewer and per relevant team, never per grant in the repository.
+ */
+export async function gatherSnapshot(
+  input: GatherInput,
+): Promise<{ snapshot: Snapshot; pr: PullRequestInfo }> {
+  const { port, number } = input;
+  const pr = await port.getPullRequest(number);
+  const [changed, commits, reviews] = await Promise.all([
+    port.listPullRequestFiles(number),
+    port.listCommits(number),
+    port.listReviews(number),
+  ]);
+
+  const files: PullRequestFile[] = await Promise.all(
+    changed.map(async (f): Promise<PullRequestFile> => {
+      const entry: PullRequestFile = {
+        path: f.path,
+        status: f.status,
+        previous_path: f.previous_path,
+      };
+      if (f.status === 'removed' || !isGrantsPath(f.path)) return entry;
+      const c = await port.getContent(f.path, pr.headSha);
+      if (!c) return { ...entry, mode: '100644', content: '' };
+      if (c.kind === 'symlink') return { ...entry, mode: '120000', content: c.target };
+      if (c.kind === 'other') return { ...entry, mode: '040000', content: '' };
+      return { ...entry, mode: '100644', ...encode(c.bytes) };
+    }),
+  );
+
+  // Which teams and people matter: the approvers and requesters of the systems this PR touches,
+  // the code owners of its grant paths, the author, the reviewers and the commit authors.
+  const policies = loadPolicies(input.base.tree);
+  const systems = new Set(
+    files
+      .flatMap((f) => [f.path, f.previous_path ?? ''])
+      .flatMap((p) => {
+        const g = parseGrantPath(p);
+        return g.ok ? [g.value.system] : [];
+      }),
+  );
+  const principals = new Set<string>();
+  for (const s of systems) {
+    const p = policies.get(s);
+    if (!p?.ok) continue;
+    for (const role of p.value.roles.values()) {
+      for (const x of [...role.approvers, ...(role.requesters ?? [])]) principals.add(x);
+    }
+  }
+  const co = locateCodeowners((p) => {
+    const f = input.base.tree.get(p);
+    return f ? new TextDecoder().decode(f.bytes) : undefined;
+  });
+  const rules = co ? parseCodeowners(co.text, co.path).rules : [];
+  const owners = new Set<string>();
+  for (const f of files)
+    if (isGrantsPath(f.path)) for (const o of ownersFor(rules, f.path).owners) owners.add(o);
+
+  const org = loginKey(port.owner);
+  const teamSlugs = new Set<string>();
+  for (const p of [...principals, ...owners]) {
+    if (isTeam(p) && loginKey(p.slice(1, p.indexOf('/'))) === org)
+      teamSlugs.add(loginKey(teamSlug(p)));
+  }
+  const teams: Snapshot['teams'] = {};
+  await Promise.all(
+    [...teamSlugs].map(async (slug) => {
+      const members = await port.listTeamMembers(slug);
+      if (members) teams[slug] = { members, pending: [] };
+    }),
+  );
+
+  const logins = new Set<string>([pr.author.login]);
+  for (const r of reviews) logins.add(typeof r.user === 'string' ? r.user : r.user.login);
+  for (const c of commits)
+    for (const u of [c.author, c.committer]) if (u) logins.add(typeof u === 'string' ? u : u.login);
+  for (const p of [...principals, ...owners])
+    if (ownerKind(p) === 'user' || (!p.startsWith('@') && !p.includes('/')))
+      logins.add(p.replace(/^@/, ''));
+  for (const o of owners) {
+    if (!isTeam(o)) continue;
+    for (const m of (teams[loginKey(teamSlug(o))]?.members ?? []).slice(0, OWNER_TEAM_LOOKUPS))
+      logins.add(m);
+  }
+  const users = await lookupUsers(port, logins);
+
+  // An approving reviewer who is not an active member may be a pending one: say so (I_NOT_MEMBER).
+  const approvers = reviews
+    .filter((r) => r.state === 'APPROVED')
+    .map((r) => (typeof r.user === 'string' ? r.user : r.user.login));
+  await Promise.all(
+    Object.entries(teams).flatMap(([slug, t]) =>
+      approvers
+        .filter((a) => !t.members.some((m) => loginKey(m) === loginKey(a)))
+        .map(async (a) => {
+          if ((await port.teamMembershipState(slug, a)) === 'pending') t.pending!.push(a);
+        }),
+    ),
+  );
+
+  const snapshot: Snapshot = {
+    now: formatInstant(input.now),
+    repository: { owner: port.owner, name: port.repo, default_branch: input.defaultBranch },
+    users,
+    teams,
+    base: { sha: input.base.sha, files: baseFiles(input.base.tree) },
+    pull_request: {
+      number,
+      author: pr.author,
+      base_ref: pr.baseRef,
+      head_sha: pr.headSha,
+      files,
+      commits,
+      reviews,
+    },
+  };
+  return { snapshot, pr };
+}
+
+async function lookupUsers(port: GitHubPort, logins: Set<string>): Promise<SnapshotUser[]> {
+  const unique = new Map<string, string>();
+  for (const l of logins) unique.set(loginKey(l), l);
+  const found = await Promise.all([...unique.values()].map((l) => port.getUser(l)));
+  return found.filter((u): u is SnapshotUser => u !== undefined);
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Text when it is valid UTF-8, else exact bytes in base64 (the loader then says E_ENCODING). */
+function encode(bytes: Uint8Array): { content: string } | { content_base64: string } {
+  try {
+    return { content: UTF8.decode(bytes) };
+  } catch {
+    return { content_base64: Buffer.from(bytes).toString('base64') };
+  }
+}
+
+function baseFiles(tree: Tree): Record<string, FileContent> {
+  const out: Record<string, FileContent> = {};
+  for (const f of tree.values()) {
+    if (f.mode === '120000') {
+      out[f.path] = { base64: Buffer.from(f.bytes).toString('base64'), mode: f.mode };
+      continue;
+    }
+    try {
+      out[f.path] = UTF8.decode(f.bytes);
+    } catch {
+      out[f.path] = { base64: Buffer.from(f.bytes).toString('base64') };
+    }
+  }
+  return out;
+}

@@ -1,149 +1,26 @@
 import { type BareRepo, type Signature, type TreeEntry, ZERO_SHA } from './git.js';
 import { GitHubError } from './http.js';
+import {
+  type CommitFilesOptions,
+  type FakeComment,
+  type FakeLabel,
+  type FakePull,
+  type FakeReview,
+  type FakeStatus,
+  type FakeTeam,
+  type FakeUser,
+  type FileSpec,
+  isoSeconds,
+  type OpenPullRequestOptions,
+  type OrgMembership,
+  type Permission,
+  type PersonRef,
+  type ReviewState,
+  type StateOptions,
+} from './model.js';
+import { applyFiles, createPull } from './seeding.js';
 
-export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
-export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
-export type StatusState = 'error' | 'failure' | 'pending' | 'success';
-
-export interface FakeUser {
-  login: string;
-  id: number;
-  type: 'User' | 'Bot';
-  name: string | null;
-  /** Commit email; commits with this email are attributed to the user. */
-  email: string;
-  /** Token that authenticates as this user (`Authorization: token …` or `Bearer …`). */
-  token: string;
-}
-
-export interface TeamMember {
-  login: string;
-  role: 'member' | 'maintainer';
-  state: 'active' | 'pending';
-}
-
-export interface FakeTeam {
-  id: number;
-  slug: string;
-  name: string;
-  /** Keyed by lower-case login. */
-  members: Map<string, TeamMember>;
-}
-
-export interface OrgMembership {
-  state: 'active' | 'pending';
-  role: 'admin' | 'member';
-}
-
-export interface FakePull {
-  number: number;
-  id: number;
-  title: string;
-  body: string | null;
-  author: string;
-  headRef: string;
-  headSha: string;
-  baseRef: string;
-  state: 'open' | 'closed';
-  draft: boolean;
-  merged: boolean;
-  mergedAt: string | null;
-  mergedBy: string | null;
-  mergeCommitSha: string | null;
-  /** Tip of the base branch just before the merge: merged PRs keep their files and commits. */
-  baseShaAtMerge: string | null;
-  closedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  /** Label names, in the order they were added. */
-  labels: string[];
-  requestedReviewers: string[];
-  requestedTeams: string[];
-}
-
-export interface FakeReview {
-  id: number;
-  pullNumber: number;
-  user: string;
-  state: ReviewState;
-  body: string;
-  commitId: string | null;
-  submittedAt: string;
-}
-
-export interface FakeStatus {
-  id: number;
-  sha: string;
-  state: StatusState;
-  context: string;
-  description: string | null;
-  targetUrl: string | null;
-  creator: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface FakeComment {
-  id: number;
-  issueNumber: number;
-  user: string;
-  body: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface FakeLabel {
-  id: number;
-  name: string;
-  color: string;
-  description: string | null;
-}
-
-/** Content of one path in `commitFiles`: text/bytes, null to delete, or a symlink. */
-export type FileSpec =
-  | string
-  | Buffer
-  | null
-  | { symlink: string }
-  | { content: string | Buffer; executable: true };
-
-/** A commit identity: a known login, or an explicit git signature. */
-export type PersonRef = string | { name: string; email: string; date?: string };
-
-export interface CommitFilesOptions {
-  branch: string;
-  files: Record<string, FileSpec>;
-  message?: string;
-  author?: PersonRef;
-  committer?: PersonRef;
-  /** Where a new branch starts (default: the default branch). */
-  from?: string;
-}
-
-export interface OpenPullRequestOptions {
-  author: string;
-  head: string;
-  base?: string;
-  title?: string;
-  body?: string | null;
-  draft?: boolean;
-  labels?: string[];
-  /** Convenience: commit these files onto `head` (created from `base`) first. */
-  files?: Record<string, FileSpec>;
-  message?: string;
-}
-
-export interface StateOptions {
-  owner: string;
-  repo: string;
-  defaultBranch: string;
-  now: () => Date;
-}
-
-/** ISO 8601 without milliseconds, as GitHub prints instants. */
-export function isoSeconds(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export * from './model.js';
 
 const key = (login: string) => login.toLowerCase();
 
@@ -325,35 +202,6 @@ export class FakeState {
     return (await this.git.readBlob(entry.sha)).toString('utf8');
   };
 
-  /** Applies `FileSpec`s to a flat tree map, writing the blobs. */
-  async applyFiles(
-    tree: Map<string, Omit<TreeEntry, 'path'>>,
-    files: Record<string, FileSpec>,
-  ): Promise<void> {
-    for (const [path, spec] of Object.entries(files)) {
-      if (spec === null) {
-        tree.delete(path);
-        for (const p of [...tree.keys()]) if (p.startsWith(`${path}/`)) tree.delete(p);
-        continue;
-      }
-      if (typeof spec === 'string' || Buffer.isBuffer(spec)) {
-        tree.set(path, { mode: '100644', type: 'blob', sha: await this.git.hashBlob(spec) });
-      } else if ('symlink' in spec) {
-        tree.set(path, {
-          mode: '120000',
-          type: 'blob',
-          sha: await this.git.hashBlob(spec.symlink),
-        });
-      } else {
-        tree.set(path, {
-          mode: '100755',
-          type: 'blob',
-          sha: await this.git.hashBlob(spec.content),
-        });
-      }
-    }
-  }
-
   /** Makes a real commit on `branch` in the bare repository; returns its sha. */
   commitFiles = async (options: CommitFilesOptions): Promise<string> => {
     const ref = `refs/heads/${options.branch}`;
@@ -362,7 +210,7 @@ export class FakeState {
       options.from ?? (options.branch === this.defaultBranch ? undefined : this.defaultBranch);
     const parent = current ?? (start ? await this.git.resolve(start) : null);
     const tree = parent ? await this.git.readTree(parent) : new Map<string, TreeEntry>();
-    await this.applyFiles(tree, options.files);
+    await applyFiles(this.git, tree, options.files);
     const author = this.signature(options.author);
     const committer = this.signature(options.committer, options.author);
     const sha = await this.git.commitTree({
@@ -390,7 +238,7 @@ export class FakeState {
         ...(options.message ? { message: options.message } : {}),
       });
     }
-    const pull = await this.createPull({
+    const pull = await createPull(this, {
       author: author.login,
       head: options.head,
       base,
@@ -401,72 +249,6 @@ export class FakeState {
     for (const label of options.labels ?? []) this.addLabelToPull(pull, label);
     return pull;
   };
-
-  /** PR creation as GitHub checks it (shared by the seeding helper and `POST /pulls`). */
-  async createPull(input: {
-    author: string;
-    head: string;
-    base: string;
-    title: string;
-    body: string | null;
-    draft: boolean;
-  }): Promise<FakePull> {
-    const headSha = await this.git.refTarget(`refs/heads/${input.head}`);
-    const baseSha = await this.git.refTarget(`refs/heads/${input.base}`);
-    const invalid = (field: string) =>
-      new GitHubError(422, 'Validation Failed', [
-        { resource: 'PullRequest', field, code: 'invalid' },
-      ]);
-    if (!baseSha) throw invalid('base');
-    if (!headSha) throw invalid('head');
-    if (await this.git.isAncestor(headSha, baseSha)) {
-      throw new GitHubError(422, 'Validation Failed', [
-        {
-          resource: 'PullRequest',
-          code: 'custom',
-          message: `No commits between ${input.base} and ${input.head}`,
-        },
-      ]);
-    }
-    const duplicate = [...this.pulls.values()].find(
-      (p) => p.state === 'open' && p.headRef === input.head && p.baseRef === input.base,
-    );
-    if (duplicate) {
-      throw new GitHubError(422, 'Validation Failed', [
-        {
-          resource: 'PullRequest',
-          code: 'custom',
-          message: `A pull request already exists for ${this.owner}:${input.head}.`,
-        },
-      ]);
-    }
-    const now = this.now();
-    const pull: FakePull = {
-      number: this.allocIssueNumber(),
-      id: this.allocId(),
-      title: input.title,
-      body: input.body,
-      author: this.requireUser(input.author).login,
-      headRef: input.head,
-      headSha,
-      baseRef: input.base,
-      state: 'open',
-      draft: input.draft,
-      merged: false,
-      mergedAt: null,
-      mergedBy: null,
-      mergeCommitSha: null,
-      baseShaAtMerge: null,
-      closedAt: null,
-      createdAt: now,
-      updatedAt: now,
-      labels: [],
-      requestedReviewers: [],
-      requestedTeams: [],
-    };
-    this.pulls.set(pull.number, pull);
-    return pull;
-  }
 
   pull(number: number): FakePull {
     const pull = this.pulls.get(number);

@@ -4,6 +4,7 @@ import { GitHubError, type Handler, ok, type RouteContext } from '../http.js';
 export type PullDeps = Pick<RouteContext, 'git' | 'render'>;
 
 import { paginate } from '../pagination.js';
+import { createPull } from '../seeding.js';
 import { encodePath } from '../shapes.js';
 import type { FakePull } from '../state.js';
 
@@ -63,7 +64,7 @@ const listPulls: Handler = async (ctx) => {
   return paginate(ctx, rendered);
 };
 
-const createPull: Handler = async (ctx) => {
+const postPull: Handler = async (ctx) => {
   const head = String(ctx.body.head);
   const [owner, ref] = head.includes(':')
     ? [head.split(':')[0]!, head.split(':').slice(1).join(':')]
@@ -73,7 +74,7 @@ const createPull: Handler = async (ctx) => {
       { resource: 'PullRequest', field: 'head', code: 'invalid' },
     ]);
   }
-  const pull = await ctx.state.createPull({
+  const pull = await createPull(ctx.state, {
     author: ctx.identity.login,
     head: ref,
     base: ctx.body.base,
@@ -204,7 +205,7 @@ const listRequestedReviewers: Handler = async (ctx) => {
 export const pullRoutes: Record<string, Handler> = {
   'pulls/get': getPull,
   'pulls/list': listPulls,
-  'pulls/create': createPull,
+  'pulls/create': postPull,
   'pulls/update': updatePull,
   'pulls/list-files': listFiles,
   'pulls/list-commits': listCommits,

@@ -39756,6 +39756,15 @@ function parseStrictYaml(text, opts) {
     line ? { path, line } : { path }
   );
   const lineOf = makeLineOf(text);
+  const flowTooDeep = flowDepthExceeds(text, opts.maxDepth);
+  if (flowTooDeep !== void 0) {
+    return fail(
+      err(
+        `nesting deeper than ${opts.maxDepth} levels; flatten the structure.`,
+        lineOf(flowTooDeep)
+      )
+    );
+  }
   const tokens = [...new import_yaml.Parser().parse(text)];
   const documents = tokens.filter((t) => t.type === "document");
   if (documents.length > 1) {
@@ -39807,6 +39816,54 @@ function describeYamlError(code, message) {
     default:
       return `invalid YAML (${code}): ${message.split("\n")[0]}`;
   }
+}
+function flowDepthExceeds(text, max) {
+  let depth = 0;
+  let valueStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      valueStart = true;
+      continue;
+    }
+    if (c === 32 || c === 9) continue;
+    if (c === 35 && (i === 0 || text.charCodeAt(i - 1) <= 32)) {
+      const nl = text.indexOf("\n", i);
+      if (nl === -1) break;
+      i = nl - 1;
+      continue;
+    }
+    if ((c === 34 || c === 39) && (depth > 0 || valueStart)) {
+      for (i++; i < text.length; i++) {
+        const q = text.charCodeAt(i);
+        if (c === 34 && q === 92) i++;
+        else if (q === c) {
+          if (c === 39 && text.charCodeAt(i + 1) === 39) i++;
+          else break;
+        }
+      }
+      valueStart = false;
+      continue;
+    }
+    if ((c === 91 || c === 123) && (depth > 0 || valueStart)) {
+      depth++;
+      if (depth > max) return i;
+      valueStart = true;
+      continue;
+    }
+    if ((c === 93 || c === 125) && depth > 0) {
+      depth--;
+      valueStart = false;
+      continue;
+    }
+    if (depth > 0) {
+      valueStart = c === 44 || c === 58;
+      continue;
+    }
+    const next = text.charCodeAt(i + 1);
+    valueStart = (c === 58 || c === 45 || c === 63) && (next === 32 || next === 10 || Number.isNaN(next));
+  }
+  return void 0;
 }
 function cstDepthExceeds(tokens, max) {
   const stack = [];
@@ -48567,7 +48624,7 @@ function readInputs(read) {
   const token = read("token");
   if (!token)
     errors.push(
-      "input token: missing; pass a GitHub App installation token or GITHUB_TOKEN (`token: ${{ secrets.\u2026 }}`)"
+      "input token: missing; pass a GitHub App installation token or GITHUB_TOKEN (the token input of the step)"
     );
   const statusContext = read("status-context") || "jit-access/approval";
   if (statusContext.length > 255) errors.push("input status-context: longer than 255 characters");

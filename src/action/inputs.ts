@@ -54,7 +54,7 @@ export function readInputs(
   const token = read('token');
   if (!token)
     errors.push(
-      'input token: missing; pass a GitHub App installation token or GITHUB_TOKEN (`token: ${{ secrets.… }}`)',
+      'input token: missing; pass a GitHub App installation token or GITHUB_TOKEN (the token input of the step)',
     );
   const statusContext = read('status-context') || 'jit-access/approval';
   if (statusContext.length > 255) errors.push('input status-context: longer than 255 characters');

@@ -155,6 +155,21 @@ describe('grant refusals (SPEC §2)', () => {
     expect(octal.ok && octal.value.fields.cost_center).toBe('CC-0755');
   });
 
+  it('brackets inside text, quotes and comments are not nesting', () => {
+    for (const just of [
+      '"see [[[[[[[[[[ in quotes"',
+      "'it''s [[[[[[[[[[[['",
+      'plain text [[[[[[[[[[[[ and more',
+      '"escaped \\" [[[[[[[[[[["',
+    ]) {
+      const r = loadGrant(
+        grant(`${grantText({ justification: null })}justification: ${just}\n# [[[[[[[[[[[[\n`),
+        lookup,
+      );
+      expect(r.ok, just).toBe(true);
+    }
+  });
+
   it('accepts a valid grant with an offset and fractional seconds', () => {
     const r = loadGrant(
       grant(

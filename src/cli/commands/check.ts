@@ -12,7 +12,10 @@ Exit: 0 valid, 1 findings, 2 bad usage.`;
 
 export function checkCommand(args: string[], io: CliIO): number {
   const { values } = parse('check', args, COMMON);
-  if (values.help) return (io.out(CHECK_HELP), EXIT.ok);
+  if (values.help) {
+    io.out(CHECK_HELP);
+    return EXIT.ok;
+  }
   const now = clock(io, values.now);
   const root = rootDir(io, values.root);
   const report = checkTree(readTree(root), now);

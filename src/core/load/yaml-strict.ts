@@ -48,6 +48,15 @@ export function parseStrictYaml(
     );
   const lineOf = makeLineOf(text);
 
+  const flowTooDeep = flowDepthExceeds(text, opts.maxDepth);
+  if (flowTooDeep !== undefined) {
+    return fail(
+      err(
+        `nesting deeper than ${opts.maxDepth} levels; flatten the structure.`,
+        lineOf(flowTooDeep),
+      ),
+    );
+  }
   const tokens = [...new Parser().parse(text)];
   const documents = tokens.filter((t) => t.type === 'document');
   if (documents.length > 1) {
@@ -101,6 +110,67 @@ function describeYamlError(code: string, message: string): string {
     default:
       return `invalid YAML (${code}): ${message.split('\n')[0]}`;
   }
+}
+
+/**
+ * A linear character scan for flow-collection nesting (`[[[[…`, `{{{{…`), run before any YAML
+ * parsing so a nesting bomb costs microseconds instead of a full concrete-syntax parse. Quoted
+ * scalars and comments are skipped; in block context a bracket opens a collection only where a
+ * value can start (line start, after `: `, `- `, `? `). It can over-count only brackets that
+ * begin lines of a block scalar, which then gets refused: fail closed, never a bypass. The exact
+ * depth check on the CST still follows.
+ */
+function flowDepthExceeds(text: string, max: number): number | undefined {
+  let depth = 0;
+  let valueStart = true; // at a position where a block value may begin
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) {
+      valueStart = true;
+      continue;
+    }
+    if (c === 0x20 || c === 0x09) continue;
+    if (c === 0x23 /* # */ && (i === 0 || text.charCodeAt(i - 1) <= 0x20)) {
+      const nl = text.indexOf('\n', i);
+      if (nl === -1) break;
+      i = nl - 1;
+      continue;
+    }
+    if ((c === 0x22 || c === 0x27) && (depth > 0 || valueStart)) {
+      // Skip a quoted scalar ('' escapes a single quote; \ escapes in double quotes).
+      for (i++; i < text.length; i++) {
+        const q = text.charCodeAt(i);
+        if (c === 0x22 && q === 0x5c) i++;
+        else if (q === c) {
+          if (c === 0x27 && text.charCodeAt(i + 1) === 0x27) i++;
+          else break;
+        }
+      }
+      valueStart = false;
+      continue;
+    }
+    if ((c === 0x5b || c === 0x7b) && (depth > 0 || valueStart)) {
+      depth++;
+      if (depth > max) return i;
+      valueStart = true;
+      continue;
+    }
+    if ((c === 0x5d || c === 0x7d) && depth > 0) {
+      depth--;
+      valueStart = false;
+      continue;
+    }
+    if (depth > 0) {
+      valueStart = c === 0x2c || c === 0x3a; // after `,` or `:` a nested collection may start
+      continue;
+    }
+    // Block context: a value may start after `: `, `- ` or `? `.
+    const next = text.charCodeAt(i + 1);
+    valueStart =
+      (c === 0x3a || c === 0x2d || c === 0x3f) &&
+      (next === 0x20 || next === 0x0a || Number.isNaN(next));
+  }
+  return undefined;
 }
 
 /** Walks the CST iteratively; returns the offset of the first node deeper than `max`. */

@@ -10310,7 +10310,7 @@ var require_compile = __commonJS({
       }
     }
     exports.compileSchema = compileSchema;
-    function resolveRef(root, baseId, ref) {
+    function resolveRef2(root, baseId, ref) {
       var _a;
       ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, ref);
       const schOrFunc = root.refs[ref];
@@ -10327,7 +10327,7 @@ var require_compile = __commonJS({
         return;
       return root.refs[ref] = inlineOrCompile.call(this, _sch);
     }
-    exports.resolveRef = resolveRef;
+    exports.resolveRef = resolveRef2;
     function inlineOrCompile(sch) {
       if ((0, resolve_1.inlineRef)(sch.schema, this.opts.inlineRefs))
         return sch.schema;
@@ -11243,10 +11243,10 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative, options, skipNormalization) {
+    function resolveComponent(base2, relative, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse4(serialize(base, options), options);
+        base2 = parse4(serialize(base2, options), options);
         relative = parse4(serialize(relative, options), options);
       }
       options = options || {};
@@ -11266,33 +11266,33 @@ var require_fast_uri = __commonJS({
           target.query = relative.query;
         } else {
           if (!relative.path) {
-            target.path = base.path;
+            target.path = base2.path;
             if (relative.query !== void 0) {
               target.query = relative.query;
             } else {
-              target.query = base.query;
+              target.query = base2.query;
             }
           } else {
             if (relative.path[0] === "/") {
               target.path = removeDotSegments(relative.path);
             } else {
-              const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
-              if (baseHasAuthority && !base.path) {
+              const baseHasAuthority = base2.userinfo !== void 0 || base2.host !== void 0 || base2.port !== void 0;
+              if (baseHasAuthority && !base2.path) {
                 target.path = "/" + relative.path;
-              } else if (!base.path) {
+              } else if (!base2.path) {
                 target.path = relative.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative.path;
+                target.path = base2.path.slice(0, base2.path.lastIndexOf("/") + 1) + relative.path;
               }
-              target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
+              target.path = base2.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
             target.query = relative.query;
           }
-          target.userinfo = base.userinfo;
-          target.host = base.host;
-          target.port = base.port;
+          target.userinfo = base2.userinfo;
+          target.host = base2.host;
+          target.port = base2.port;
         }
-        target.scheme = base.scheme;
+        target.scheme = base2.scheme;
       }
       target.fragment = relative.fragment;
       return target;
@@ -15529,7 +15529,7 @@ var require_postgres_date = __commonJS({
     var DATE = /^(\d{1,})-(\d{2})-(\d{2})( BC)?$/;
     var TIME_ZONE = /([Z+-])(\d{2})?:?(\d{2})?:?(\d{2})?/;
     var INFINITY = /^-?infinity$/;
-    module.exports = function parseDate(isoDate) {
+    module.exports = function parseDate2(isoDate) {
       if (INFINITY.test(isoDate)) {
         return Number(isoDate.replace("i", "I"));
       }
@@ -15759,7 +15759,7 @@ var require_textParsers = __commonJS({
   "node_modules/pg-types/lib/textParsers.js"(exports, module) {
     var array = require_postgres_array();
     var arrayParser = require_arrayParser();
-    var parseDate = require_postgres_date();
+    var parseDate2 = require_postgres_date();
     var parseInterval = require_postgres_interval();
     var parseByteA = require_postgres_bytea();
     function allowNull(fn) {
@@ -15826,7 +15826,7 @@ var require_textParsers = __commonJS({
       }
       var p = arrayParser.create(value, function(entry) {
         if (entry !== null) {
-          entry = parseDate(entry);
+          entry = parseDate2(entry);
         }
         return entry;
       });
@@ -15910,9 +15910,9 @@ var require_textParsers = __commonJS({
       register2(700, parseFloat);
       register2(701, parseFloat);
       register2(16, parseBool);
-      register2(1082, parseDate);
-      register2(1114, parseDate);
-      register2(1184, parseDate);
+      register2(1082, parseDate2);
+      register2(1114, parseDate2);
+      register2(1184, parseDate2);
       register2(600, parsePoint);
       register2(651, parseStringArray);
       register2(718, parseCircle);
@@ -16137,7 +16137,7 @@ var require_binaryParsers = __commonJS({
       var scale = Math.pow(10, parseBits(value, 16, 48));
       return (sign === 0 ? 1 : -1) * Math.round(result * scale) / scale;
     };
-    var parseDate = function(isUTC, value) {
+    var parseDate2 = function(isUTC, value) {
       var sign = parseBits(value, 1);
       var rawValue = parseBits(value, 63, 1);
       var result = new Date((sign === 0 ? 1 : -1) * rawValue / 1e3 + 9466848e5);
@@ -16219,8 +16219,8 @@ var require_binaryParsers = __commonJS({
       register2(700, parseFloat32);
       register2(701, parseFloat64);
       register2(16, parseBool);
-      register2(1114, parseDate.bind(null, false));
-      register2(1184, parseDate.bind(null, true));
+      register2(1114, parseDate2.bind(null, false));
+      register2(1184, parseDate2.bind(null, true));
       register2(1e3, parseArray);
       register2(1007, parseArray);
       register2(1016, parseArray);
@@ -16582,7 +16582,7 @@ var require_utils3 = __commonJS({
     var nodeCrypto = __require("crypto");
     module.exports = {
       postgresMd5PasswordHash,
-      randomBytes,
+      randomBytes: randomBytes2,
       deriveKey,
       sha256,
       hashByName,
@@ -16592,7 +16592,7 @@ var require_utils3 = __commonJS({
     var webCrypto = nodeCrypto.webcrypto || globalThis.crypto;
     var subtleCrypto = webCrypto.subtle;
     var textEncoder = new TextEncoder();
-    function randomBytes(length) {
+    function randomBytes2(length) {
       return webCrypto.getRandomValues(Buffer.alloc(length));
     }
     async function md5(string) {
@@ -18027,7 +18027,7 @@ var require_serializer = __commonJS({
       68
       /* code.describe */
     );
-    var describe2 = (msg) => {
+    var describe3 = (msg) => {
       return msg.name ? cstringMessage(68, `${msg.type}${msg.name || ""}`) : msg.type === "P" ? emptyDescribePortal : emptyDescribeStatement;
     };
     var close = (msg) => {
@@ -18070,7 +18070,7 @@ var require_serializer = __commonJS({
       parse: parse4,
       bind: bind2,
       execute,
-      describe: describe2,
+      describe: describe3,
       close,
       flush: () => flushBuffer,
       sync: () => syncBuffer,
@@ -18756,7 +18756,7 @@ var require_split2 = __commonJS({
   "node_modules/split2/index.js"(exports, module) {
     "use strict";
     var { Transform } = __require("stream");
-    var { StringDecoder } = __require("string_decoder");
+    var { StringDecoder: StringDecoder2 } = __require("string_decoder");
     var kLast = /* @__PURE__ */ Symbol("last");
     var kDecoder = /* @__PURE__ */ Symbol("decoder");
     function transform(chunk, enc, cb) {
@@ -18836,7 +18836,7 @@ var require_split2 = __commonJS({
       options.readableObjectMode = true;
       const stream = new Transform(options);
       stream[kLast] = "";
-      stream[kDecoder] = new StringDecoder("utf8");
+      stream[kDecoder] = new StringDecoder2("utf8");
       stream.matcher = matcher;
       stream.mapper = mapper;
       stream.maxLength = options.maxLength;
@@ -22871,15 +22871,15 @@ var Inst = class Inst2 {
       }
       return false;
     }
-    let base = 0;
+    let base2 = 0;
     let n = len >> 1;
     while (n > 1) {
       const half = n >> 1;
-      base += this.runes[base + half << 1] <= r ? half : 0;
+      base2 += this.runes[base2 + half << 1] <= r ? half : 0;
       n -= half;
     }
-    base += this.runes[base << 1] <= r ? 1 : 0;
-    const m = base - 1;
+    base2 += this.runes[base2 << 1] <= r ? 1 : 0;
+    const m = base2 - 1;
     return m >= 0 && r <= this.runes[m << 1 | 1];
   }
   matchRunePos(r) {
@@ -22897,15 +22897,15 @@ var Inst = class Inst2 {
       }
       return -1;
     }
-    let base = 0;
+    let base2 = 0;
     let n = len >> 1;
     while (n > 1) {
       const half = n >> 1;
-      base += this.runes[base + half << 1] <= r ? half : 0;
+      base2 += this.runes[base2 + half << 1] <= r ? half : 0;
       n -= half;
     }
-    base += this.runes[base << 1] <= r ? 1 : 0;
-    const m = base - 1;
+    base2 += this.runes[base2 << 1] <= r ? 1 : 0;
+    const m = base2 - 1;
     return m >= 0 && r <= this.runes[m << 1 | 1] ? m : -1;
   }
   /**
@@ -28161,6 +28161,1052 @@ function hint(raw, field, problem, p) {
   return `${shown}. Fix ${field || "the file"}.`;
 }
 
+// src/audit/git-run.ts
+import { spawn } from "node:child_process";
+var GitError = class extends Error {
+  constructor(message4, stderr, code18) {
+    super(message4);
+    this.stderr = stderr;
+    this.code = code18;
+  }
+  stderr;
+  code;
+};
+var GIT_PREFIX = ["-c", "log.showSignature=false", "-c", "core.quotePath=false"];
+function runGit(cwd, args, run) {
+  return new Promise((resolve3, reject) => {
+    const child = spawn("git", ["--literal-pathspecs", ...GIT_PREFIX, ...args], {
+      cwd,
+      env: { ...process.env, LC_ALL: "C", GIT_TERMINAL_PROMPT: "0", GIT_PAGER: "cat" },
+      stdio: ["pipe", "pipe", "pipe"]
+    });
+    const err = [];
+    let errBytes = 0;
+    child.stdout.on("data", (c) => run.onStdout(c));
+    child.stderr.on("data", (c) => {
+      if (errBytes < 64 * 1024) err.push(c);
+      errBytes += c.length;
+    });
+    child.on(
+      "error",
+      (e) => reject(new GitError(`cannot run git (${e.message}); install git and retry`, "", null))
+    );
+    child.on("close", (code18) => {
+      const stderr = Buffer.concat(err).toString("utf8").trim();
+      if (code18 === 0 || code18 !== null && run.okCodes?.includes(code18)) resolve3(code18);
+      else
+        reject(
+          new GitError(
+            `git ${args[0]} failed (exit ${code18}): ${stderr.split("\n")[0]}`,
+            stderr,
+            code18
+          )
+        );
+    });
+    child.stdin.on("error", () => {
+    });
+    child.stdin.end(run.stdin ?? "");
+  });
+}
+async function gitText(cwd, args, okCodes = []) {
+  const chunks = [];
+  const code18 = await runGit(cwd, args, { onStdout: (c) => chunks.push(c), okCodes });
+  return { code: code18, stdout: Buffer.concat(chunks).toString("utf8") };
+}
+
+// src/audit/git-blobs.ts
+async function readBlobs(root, shas, maxBytes) {
+  const ids = [...new Set(shas)];
+  const out = /* @__PURE__ */ new Map();
+  if (ids.length === 0) return out;
+  const parser = createBatchParser(maxBytes, (sha, content) => out.set(sha, content));
+  await runGit(root, ["cat-file", "--batch"], {
+    stdin: `${ids.join("\n")}
+`,
+    onStdout: (c) => parser.push(c)
+  });
+  parser.end();
+  return out;
+}
+function createBatchParser(maxBytes, onBlob) {
+  let pending = Buffer.alloc(0);
+  let current = null;
+  return {
+    push(chunk) {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      for (; ; ) {
+        if (current) {
+          const take = Math.min(current.left, pending.length);
+          if (current.keep && take > 0) current.kept.push(pending.subarray(0, take));
+          current.left -= take;
+          pending = pending.subarray(take);
+          if (current.left > 0) return;
+          if (current.blob) {
+            const bytes = current.keep ? Buffer.concat(current.kept).subarray(0, current.size) : null;
+            onBlob(current.sha, { size: current.size, bytes });
+          }
+          current = null;
+        }
+        const nl = pending.indexOf(10);
+        if (nl === -1) return;
+        const header = pending.subarray(0, nl).toString("utf8");
+        pending = pending.subarray(nl + 1);
+        const m = /^([0-9a-f]{40,64}) ([a-z]+) ([0-9]+)$/.exec(header);
+        if (!m) {
+          if (/^[0-9a-f]{40,64} missing$/.test(header)) continue;
+          throw new Error(
+            `git cat-file: unexpected header ${JSON.stringify(header.slice(0, 100))}`
+          );
+        }
+        const size = Number(m[3]);
+        const blob = m[2] === "blob";
+        current = {
+          sha: m[1],
+          blob,
+          size,
+          kept: [],
+          keep: blob && size <= maxBytes,
+          left: size + 1
+        };
+      }
+    },
+    end() {
+      if (current || pending.length > 0) throw new Error("git cat-file: output ended mid-object");
+    }
+  };
+}
+
+// src/audit/git-log.ts
+import { randomBytes } from "node:crypto";
+import { StringDecoder } from "node:string_decoder";
+var FIELDS = ["%H", "%P", "%at", "%ct", "%an <%ae>", "%cn <%ce>", "%B"];
+function gitLogArgs(sha, mark) {
+  const format = `%x00${mark}%x00${FIELDS.join("%x00")}%x00`;
+  return [
+    "log",
+    "--first-parent",
+    "--reverse",
+    "--root",
+    "--diff-merges=first-parent",
+    "-M",
+    "--raw",
+    "--no-abbrev",
+    "-z",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    `--format=${format}`,
+    sha,
+    "--",
+    "grants/"
+  ];
+}
+async function readLog(root, sha, onCommit) {
+  const mark = `JIT-AUDIT-${randomBytes(12).toString("hex")}`;
+  const parser = createLogParser(mark, onCommit);
+  const decoder = new StringDecoder("utf8");
+  await runGit(root, gitLogArgs(sha, mark), { onStdout: (c) => parser.push(decoder.write(c)) });
+  parser.push(decoder.end());
+  parser.end();
+}
+function createLogParser(mark, onCommit) {
+  const sep2 = `\0${mark}\0`;
+  let buf = "";
+  let scanFrom = sep2.length;
+  const flush = (record) => onCommit(parseRecord(record));
+  return {
+    push(text) {
+      buf += text;
+      for (; ; ) {
+        const at = buf.indexOf(sep2, scanFrom);
+        if (at === -1) {
+          scanFrom = Math.max(sep2.length, buf.length - sep2.length + 1);
+          return;
+        }
+        if (!buf.startsWith(sep2)) throw new Error("git log: output does not start with a record");
+        flush(buf.slice(sep2.length, at));
+        buf = buf.slice(at);
+        scanFrom = sep2.length;
+      }
+    },
+    end() {
+      if (buf === "") return;
+      if (!buf.startsWith(sep2)) throw new Error("git log: output does not start with a record");
+      flush(buf.slice(sep2.length));
+      buf = "";
+    }
+  };
+}
+var RAW = /^\n?:([0-7]{6}) ([0-7]{6}) ([0-9a-f]{40,64}) ([0-9a-f]{40,64}) ([A-Z])([0-9]*)$/;
+function parseRecord(record) {
+  const tokens = record.split("\0");
+  if (tokens.length < FIELDS.length) {
+    throw new Error(`git log: a record has ${tokens.length} fields, expected ${FIELDS.length}`);
+  }
+  const [sha, parents, at, ct, author, committer, message4] = tokens;
+  const changes = [];
+  for (let i = FIELDS.length; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t === "" || t === "\n") continue;
+    const m = RAW.exec(t);
+    if (!m) throw new Error(`git log: unexpected raw diff entry ${JSON.stringify(t.slice(0, 80))}`);
+    const [, oldMode, newMode, oldBlob, newBlob, letter] = m;
+    const status = statusOf(letter);
+    const first = tokens[++i];
+    if (first === void 0) throw new Error("git log: a raw diff entry has no path");
+    const zero2 = /^0+$/;
+    const change = {
+      status,
+      path: first,
+      oldBlob: zero2.test(oldBlob) ? null : oldBlob,
+      newBlob: zero2.test(newBlob) ? null : newBlob,
+      oldMode,
+      newMode
+    };
+    if (status === "R") {
+      const second = tokens[++i];
+      if (second === void 0) throw new Error("git log: a rename has no new path");
+      change.oldPath = first;
+      change.path = second;
+    }
+    changes.push(change);
+  }
+  changes.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return {
+    sha,
+    parents: parents === "" ? [] : parents.split(" "),
+    authorTime: Number(at) * 1e3,
+    committerTime: Number(ct) * 1e3,
+    author,
+    committer,
+    message: message4,
+    changes
+  };
+}
+function statusOf(letter) {
+  if (letter === "A" || letter === "M" || letter === "D" || letter === "R" || letter === "T")
+    return letter;
+  throw new Error(`git log: unexpected change status ${letter}`);
+}
+
+// src/audit/history.ts
+var HistoryInputError = class extends Error {
+};
+async function loadHistory(root, ref, opts = {}) {
+  const { head, shallow } = await resolveRef(root, ref);
+  if (head === null) return { head, shallow, commits: [], blobs: /* @__PURE__ */ new Map(), tree: /* @__PURE__ */ new Map() };
+  const commits = [];
+  await readLog(root, head, (c) => commits.push(c));
+  const wanted = [];
+  for (const c of commits) {
+    for (const ch of c.changes) {
+      if (ch.oldBlob && ch.oldMode !== "160000") wanted.push(ch.oldBlob);
+      if (ch.newBlob && ch.newMode !== "160000") wanted.push(ch.newBlob);
+    }
+  }
+  const blobs = await readBlobs(root, wanted, GRANT_MAX_BYTES);
+  const out = { head, shallow, commits, blobs };
+  if (opts.withTree) out.tree = await readGrantsTree(root, head);
+  return out;
+}
+async function resolveRef(root, ref) {
+  if (ref.startsWith("-") || ref.includes("\0")) {
+    throw new HistoryInputError(`--ref "${ref}" is not a git ref; name a branch, tag or commit.`);
+  }
+  let r;
+  try {
+    r = await gitText(
+      root,
+      [
+        "rev-parse",
+        "--is-shallow-repository",
+        "--show-prefix",
+        "--verify",
+        "--quiet",
+        "--end-of-options",
+        `${ref}^{commit}`
+      ],
+      [1]
+    );
+  } catch (e) {
+    if (e instanceof GitError && e.code !== null) {
+      throw new HistoryInputError(
+        `${root} is not a git repository (git: ${e.stderr.split("\n")[0]}); jit audit reads the history of the repository, so run it in a clone (with full history).`
+      );
+    }
+    throw e;
+  }
+  const [shallowLine, prefix, sha] = r.stdout.split("\n");
+  if (prefix) {
+    throw new HistoryInputError(
+      `${root} is the folder ${prefix} inside a git repository; pass the top of the repository as --root.`
+    );
+  }
+  const shallow = shallowLine === "true";
+  if (r.code === 0 && sha && /^[0-9a-f]{40,64}$/.test(sha)) return { head: sha, shallow };
+  if (ref === "HEAD") return { head: null, shallow };
+  throw new HistoryInputError(
+    `--ref "${ref}" does not name a commit in ${root}; fetch it or name an existing branch (e.g. origin/main).`
+  );
+}
+async function readGrantsTree(root, sha) {
+  const chunks = [];
+  await runGit(root, ["ls-tree", "-r", "-z", "--full-tree", sha, "--", "grants/"], {
+    onStdout: (c) => chunks.push(c)
+  });
+  const tree = /* @__PURE__ */ new Map();
+  for (const entry of Buffer.concat(chunks).toString("utf8").split("\0")) {
+    const m = /^([0-7]{6}) [a-z]+ ([0-9a-f]{40,64})\t(.+)$/s.exec(entry);
+    if (m) tree.set(m[3], { mode: m[1], blob: m[2] });
+  }
+  return tree;
+}
+
+// src/core/evaluate/classify.ts
+function classifyFiles(files) {
+  const changes = [];
+  const outside = [];
+  for (const f of files) {
+    const inGrants = isGrantsPath(f.path);
+    if (f.status === "renamed" && f.previous_path) {
+      const fromGrants = isGrantsPath(f.previous_path);
+      if (!fromGrants) outside.push(f.previous_path);
+      if (!inGrants) outside.push(f.path);
+      if (fromGrants) changes.push({ change: "removed", path: f.previous_path });
+      if (inGrants)
+        changes.push({ change: "renamed", path: f.path, previousPath: f.previous_path, file: f });
+      continue;
+    }
+    if (!inGrants) {
+      outside.push(f.path);
+      continue;
+    }
+    if (f.status === "removed") changes.push({ change: "removed", path: f.path });
+    else
+      changes.push({ change: f.status === "added" ? "added" : "modified", path: f.path, file: f });
+  }
+  return { changes, outside };
+}
+function isNarrowing(before, after) {
+  const keys = /* @__PURE__ */ new Set([...Object.keys(before.fields), ...Object.keys(after.fields)]);
+  for (const k of keys) {
+    if (k === "expires_at" || k === "starts_at") continue;
+    if (before.fields[k] !== after.fields[k]) return false;
+  }
+  if (after.expiresAt > before.expiresAt) return false;
+  if (before.startsAt !== void 0 && (after.startsAt === void 0 || after.startsAt < before.startsAt))
+    return false;
+  return true;
+}
+function changedIdentity(before, after) {
+  const out = [];
+  if (before.requester.toLowerCase() !== after.requester.toLowerCase()) out.push("requester");
+  if (before.subject.toLowerCase() !== after.subject.toLowerCase()) out.push("subject");
+  if (before.role !== after.role) out.push("role");
+  return out;
+}
+
+// src/core/inert.ts
+var UNSAFE = /[\p{Cc}\p{Cf}\p{Cs}]/gu;
+var LINE_BREAKS = /\r\n?|[\u0085\u2028\u2029]/g;
+function cleanText(s) {
+  return asString(s).replace(LINE_BREAKS, "\n").replace(/[\v\f]/g, " ").replace(UNSAFE, (ch) => ch === "\n" || ch === "	" ? ch : "");
+}
+function asString(s) {
+  if (typeof s === "string") return s;
+  if (typeof s === "number" || typeof s === "boolean" || typeof s === "bigint") return String(s);
+  return "";
+}
+
+// src/core/audit/content.ts
+function contentReader(blobs) {
+  const cache2 = /* @__PURE__ */ new Map();
+  return (blob, mode, path) => {
+    if (blob === null) return { fields: {}, problem: "no content" };
+    const key = `${blob}\0${mode}\0${path}`;
+    let c = cache2.get(key);
+    if (!c) {
+      c = readContent(blobs.get(blob), mode, path);
+      cache2.set(key, c);
+    }
+    return c;
+  };
+}
+function readContent(b, mode, path) {
+  if (mode === "120000") return { fields: {}, problem: "the file is a symbolic link, not a grant" };
+  if (mode === "160000") return { fields: {}, problem: "the path is a submodule, not a grant" };
+  if (!b) {
+    return {
+      fields: {},
+      problem: "the content is not in this clone (shallow or partial clone); fetch the full history"
+    };
+  }
+  if (!b.bytes) {
+    return {
+      fields: {},
+      problem: `the file is ${b.size} bytes, over the ${GRANT_MAX_BYTES / 1024} KiB limit of a grant file`
+    };
+  }
+  const text = decodeFile(b.bytes, path, GRANT_MAX_BYTES);
+  if (!text.ok) return { fields: {}, problem: withoutPath(text.errors[0].message, path) };
+  const parsed = parseStrictYaml(text.value, {
+    schema: "failsafe",
+    maxDepth: GRANT_MAX_DEPTH,
+    path
+  });
+  if (!parsed.ok) return { fields: {}, problem: withoutPath(parsed.errors[0].message, path) };
+  const fields = {};
+  for (const [k, v] of Object.entries(parsed.value)) if (typeof v === "string") fields[k] = v;
+  const out = { fields };
+  const problems = [];
+  for (const key of ["starts_at", "expires_at"]) {
+    const v = fields[key];
+    if (v === void 0) continue;
+    const t = parseInstant(v);
+    if (t.ok) out[key === "starts_at" ? "startsAt" : "expiresAt"] = t.ms;
+    else problems.push(`${key} "${oneLine(v, 40)}" ${t.why}`);
+  }
+  if (fields.expires_at === void 0) problems.push("expires_at is missing");
+  if (problems.length > 0) out.problem = problems.join("; ");
+  return out;
+}
+function withoutPath(message4, path) {
+  return message4.startsWith(`${path}`) ? message4.slice(path.length).replace(/^:\d*:?\s*/, "") : message4;
+}
+function oneLine(s, max = 120) {
+  const t = cleanText(s).replace(/\s+/g, " ").trim();
+  return t.length > max ? `${t.slice(0, max - 1)}\u2026` : t;
+}
+function contentAsGrant(path, c) {
+  const where = parseGrantPath(path);
+  if (!where.ok || c.problem || c.expiresAt === void 0) return void 0;
+  const f = c.fields;
+  return {
+    path,
+    system: where.value.system,
+    name: where.value.name,
+    requester: f.requester ?? "",
+    subject: f.subject ?? f.requester ?? "",
+    role: f.role ?? "",
+    ...f.ticket !== void 0 ? { ticket: f.ticket } : {},
+    justification: f.justification ?? "",
+    ...c.startsAt !== void 0 ? { startsAt: c.startsAt } : {},
+    expiresAt: c.expiresAt,
+    fields: f
+  };
+}
+
+// src/core/model.ts
+var STANDARD_GRANT_FIELDS = [
+  "requester",
+  "subject",
+  "role",
+  "ticket",
+  "justification",
+  "starts_at",
+  "expires_at"
+];
+var loginKey = (login) => login.toLowerCase();
+
+// src/core/audit/history.ts
+var shortSha = (sha) => sha.slice(0, 12);
+
+// src/core/audit/trailers.ts
+var KEYS = {
+  grant: "Jit-Grant",
+  requestedBy: "Jit-Requested-By",
+  approvedBy: "Jit-Approved-By",
+  ticket: "Jit-Ticket",
+  expiresAt: "Jit-Expires-At",
+  policy: "Jit-Policy",
+  change: "Jit-Change",
+  revoked: "Jit-Revoked",
+  expired: "Jit-Expired",
+  decision: "Jit-Decision",
+  pr: "Jit-Pull-Request"
+};
+function parseTrailers(message4) {
+  const paragraphs = message4.replace(/\r\n/g, "\n").trimEnd().split(/\n\s*\n/);
+  const last = paragraphs[paragraphs.length - 1] ?? "";
+  const out = { grants: [], revoked: [], expired: [] };
+  let current;
+  for (const line2 of last.split("\n")) {
+    const m = /^(Jit-[A-Za-z-]+):\s*(.*)$/.exec(line2.trim());
+    if (!m) continue;
+    const [, key, value] = m;
+    switch (key) {
+      case KEYS.grant:
+        current = { grant: value, approvedBy: [] };
+        out.grants.push(current);
+        break;
+      case KEYS.requestedBy:
+        if (current) current.requestedBy = value;
+        break;
+      case KEYS.approvedBy:
+        if (current) current.approvedBy.push(value);
+        break;
+      case KEYS.ticket:
+        if (current) current.ticket = value;
+        break;
+      case KEYS.expiresAt:
+        if (current) current.expiresAt = value;
+        break;
+      case KEYS.policy:
+        if (current) current.policy = value;
+        break;
+      case KEYS.change:
+        if (current) current.change = value;
+        break;
+      case KEYS.revoked:
+        out.revoked.push(value);
+        break;
+      case KEYS.expired:
+        out.expired.push(value);
+        break;
+      case KEYS.decision:
+        out.decision = value;
+        break;
+      case KEYS.pr:
+        if (/^[0-9]{1,9}$/.test(value)) out.pr = Number(value);
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+// src/core/audit/events.ts
+function auditEvents(history) {
+  const read = contentReader(history.blobs);
+  const removedIn = /* @__PURE__ */ new Map();
+  const events = [];
+  for (const commit of history.commits) {
+    const ctx = commitContext(commit);
+    for (const ch of commit.changes) {
+      for (const e of changeEvents(ctx, ch, read, removedIn)) events.push(e);
+    }
+  }
+  return events;
+}
+function changeEvents(ctx, ch, read, removedIn) {
+  const out = [];
+  const sha = ctx.commit.sha;
+  if (ch.status === "D" || ch.status === "R") {
+    const path = ch.status === "R" ? ch.oldPath : ch.path;
+    if (isGrant(path)) {
+      const renamedTo = ch.status === "R" ? ch.path : void 0;
+      out.push(removal(ctx, path, read(ch.oldBlob, ch.oldMode, path), renamedTo));
+      removedIn.set(path, sha);
+    }
+  }
+  if (ch.status === "D" || !isGrant(ch.path)) return out;
+  const after = read(ch.newBlob, ch.newMode, ch.path);
+  if (ch.status === "A" || ch.status === "R") {
+    const notes2 = [];
+    if (ch.status === "R") notes2.push(`renamed from ${ch.oldPath}: a new grant`);
+    const earlier = removedIn.get(ch.path);
+    if (earlier && ch.status === "A")
+      notes2.push(`re-added; removed earlier in ${shortSha(earlier)}`);
+    if (after.expiresAt !== void 0 && after.expiresAt <= ctx.commit.committerTime) {
+      notes2.push(
+        `expires_at ${after.fields.expires_at} had already passed when this commit landed; the grant was never active from this file`
+      );
+    }
+    out.push(requested(ctx, "granted", ch.path, after, notes2));
+    removedIn.delete(ch.path);
+    return out;
+  }
+  const before = read(ch.oldBlob, ch.oldMode, ch.path);
+  const { kind, notes } = modification(ch.path, before, after);
+  out.push(requested(ctx, kind, ch.path, after, notes));
+  return out;
+}
+function requested(ctx, event, path, content, notes) {
+  const trailer = grantTrailer(ctx.trailers, path);
+  const e = base(ctx, event, path, content, trailer);
+  if (trailer) {
+    e.approvers = [...trailer.approvedBy];
+    if (trailer.change === "narrowed" && event !== "narrowed") {
+      notes.push(`the Jit-Change trailer says narrowed, but the change is not a pure narrowing`);
+    }
+  } else {
+    notes.push(
+      "approvers unknown: no Jit-Grant trailer for this path (not merged by the gate: a direct push, a revert or a hand-made merge)"
+    );
+  }
+  e.notes.push(...notes);
+  return e;
+}
+function removal(ctx, path, content, renamedTo) {
+  const { trailers, commit } = ctx;
+  const byExpiry = trailers.expired.includes(path);
+  const lapsed = content.expiresAt !== void 0 && content.expiresAt <= commit.committerTime;
+  const e = base(ctx, byExpiry || lapsed ? "expired" : "revoked", path, content, void 0);
+  if (renamedTo) e.notes.push(`renamed to ${renamedTo}`);
+  if (byExpiry && content.expiresAt !== void 0 && !lapsed) {
+    e.notes.push(
+      `the Jit-Expired trailer names this grant, but its expires_at ${content.fields.expires_at} was after the commit time ${ctx.time}`
+    );
+  }
+  const gate = byExpiry || trailers.revoked.includes(path) || renamedTo !== void 0 && grantTrailer(trailers, renamedTo) !== void 0;
+  if (gate) e.approvers = [];
+  else {
+    e.notes.push(
+      "no Jit-Revoked or Jit-Expired trailer for this path: removed outside the gate (removals need no approval)"
+    );
+  }
+  return e;
+}
+function base(ctx, event, path, content, trailer) {
+  const f = content.fields;
+  return {
+    time: ctx.time,
+    commit: ctx.commit.sha,
+    event,
+    path,
+    system: parseGrantPath(path).ok ? path.split("/")[1] : "",
+    subject: f.subject ?? f.requester ?? null,
+    role: f.role ?? null,
+    requester: f.requester ?? trailer?.requestedBy ?? null,
+    approvers: null,
+    ticket: f.ticket ?? trailer?.ticket ?? null,
+    starts_at: content.startsAt !== void 0 ? formatInstant(content.startsAt) : null,
+    expires_at: content.expiresAt !== void 0 ? formatInstant(content.expiresAt) : null,
+    pull_request: ctx.pr,
+    policy: trailer?.policy ?? null,
+    decision: ctx.trailers.decision ?? null,
+    author: ctx.commit.author,
+    notes: content.problem ? [`the file does not read as a grant: ${content.problem}`] : []
+  };
+}
+function modification(path, before, after) {
+  const notes = [];
+  const keys = [.../* @__PURE__ */ new Set([...Object.keys(before.fields), ...Object.keys(after.fields)])].sort();
+  const changed = keys.filter((k) => before.fields[k] !== after.fields[k]);
+  if (changed.length > 0) {
+    notes.push(
+      `changed: ${changed.map((k) => `${k} ${show(before.fields[k])} \u2192 ${show(after.fields[k])}`).join(", ")}`
+    );
+  } else if (!before.problem && !after.problem) {
+    notes.push("no field changed (formatting only)");
+  }
+  const a = contentAsGrant(path, before);
+  const b = contentAsGrant(path, after);
+  if (!a || !b) {
+    notes.push("the windows cannot be compared (a version of the file does not read as a grant)");
+    return { kind: "extended", notes };
+  }
+  const identity = changedIdentity(a, b);
+  if (identity.length > 0) {
+    notes.push(
+      `${identity.join(", ")} changed in place (the gate refuses this as E_IMMUTABLE_FIELD; a new file is a new grant)`
+    );
+  }
+  return { kind: isNarrowing(a, b) ? "narrowed" : "extended", notes };
+}
+var show = (v) => v === void 0 ? "(none)" : oneLine(v, 60);
+function commitContext(commit) {
+  const trailers = parseTrailers(commit.message);
+  return {
+    commit,
+    trailers,
+    pr: trailers.pr ?? pullRequestFromSubject(commit.message),
+    time: formatInstant(commit.committerTime)
+  };
+}
+function grantTrailer(t, path) {
+  for (let i = t.grants.length - 1; i >= 0; i--)
+    if (t.grants[i].grant === path) return t.grants[i];
+  return void 0;
+}
+function pullRequestFromSubject(message4) {
+  const subject = message4.split("\n", 1)[0].trim();
+  const m = /^Merge pull request #([0-9]{1,9})\b/.exec(subject) ?? /\(#([0-9]{1,9})\)$/.exec(subject);
+  return m ? Number(m[1]) : null;
+}
+var isGrant = (path) => parseGrantPath(path).ok;
+function filterEvents(events, f) {
+  const subject = f.subject !== void 0 ? loginKey(f.subject) : void 0;
+  return events.filter((e) => {
+    const t = Date.parse(e.time);
+    if (f.since !== void 0 && t < f.since) return false;
+    if (f.until !== void 0 && t >= f.until) return false;
+    if (f.system !== void 0 && e.system !== f.system) return false;
+    if (subject !== void 0 && (e.subject === null || loginKey(e.subject) !== subject))
+      return false;
+    return true;
+  });
+}
+
+// src/core/audit/verify.ts
+function verifyProvenance(history, tree) {
+  const state = replay(history.commits);
+  const read = contentReader(history.blobs);
+  const paths = /* @__PURE__ */ new Set();
+  for (const p of state.keys()) if (!tree || tree.has(p)) paths.add(p);
+  if (tree) for (const p of tree.keys()) paths.add(p);
+  const provenance = /* @__PURE__ */ new Map();
+  const findings = [];
+  for (const path of [...paths].sort()) {
+    if (!parseGrantPath(path).ok) continue;
+    const o = state.get(path);
+    const problem = o ? treeMismatch(path, o, tree) ?? originProblem(path, o, read) : unexplained(path);
+    if (problem) {
+      findings.push(problem);
+      provenance.set(path, { ok: false, finding: problem });
+    } else {
+      const c = o.commit;
+      provenance.set(path, {
+        ok: true,
+        commit: c.sha,
+        pull_request: parseTrailers(c.message).pr ?? pullRequestFromSubject(c.message)
+      });
+    }
+  }
+  return { provenance, findings };
+}
+function replay(commits) {
+  const state = /* @__PURE__ */ new Map();
+  for (const commit of commits) {
+    const trailers = parseTrailers(commit.message);
+    for (const ch of commit.changes) {
+      if (ch.status === "D" || ch.status === "R") state.delete(ch.oldPath ?? ch.path);
+      if (ch.status === "D") continue;
+      const trailer = grantTrailer(trailers, ch.path);
+      const prev = ch.status === "M" || ch.status === "T" ? state.get(ch.path) : void 0;
+      state.set(ch.path, {
+        commit,
+        blob: ch.newBlob,
+        mode: ch.newMode,
+        oldBlob: ch.oldBlob,
+        oldMode: ch.oldMode,
+        trailer,
+        approved: trailer ? commit : prev?.approved
+      });
+    }
+  }
+  return state;
+}
+function originProblem(path, o, read) {
+  const c = o.commit;
+  if (!o.trailer) {
+    if (o.approved) {
+      return provenanceFinding(
+        path,
+        c,
+        `${path}: approved in commit ${describe(o.approved)}, but changed afterwards by commit ${describe(c)} without a Jit-Grant trailer for this path, so the content on the branch is not what was approved. Revert ${shortSha(c.sha)} or request the change through a pull request.`
+      );
+    }
+    return provenanceFinding(
+      path,
+      c,
+      `${path}: introduced by commit ${describe(c)} without a Jit-Grant trailer for this path (in the message's last paragraph), so it did not arrive through an approved merge. Remove the file (removal needs no approval) and request the access through a pull request.`
+    );
+  }
+  const content = read(o.blob, o.mode, path);
+  const mismatch = trailerMismatch(o.trailer, content);
+  if (mismatch) {
+    return provenanceFinding(
+      path,
+      c,
+      `${path}: commit ${describe(c)} carries a Jit-Grant trailer for this path, but ${mismatch}, so the trailer does not describe the file. Remove the file and request the access through a pull request.`
+    );
+  }
+  if (o.trailer.change === "narrowed" && o.oldBlob !== null) {
+    const before = contentAsGrant(path, read(o.oldBlob, o.oldMode, path));
+    const after = contentAsGrant(path, content);
+    if (!before || !after || !isNarrowing(before, after)) {
+      return provenanceFinding(
+        path,
+        c,
+        `${path}: commit ${describe(c)} says Jit-Change: narrowed for this path, but the change is not a pure narrowing (only an earlier expires_at or a later starts_at is), so it was not approved as what it does. Revert ${shortSha(c.sha)} or request the change through a pull request.`
+      );
+    }
+  }
+  return void 0;
+}
+function trailerMismatch(t, content) {
+  if (t.expiresAt !== void 0) {
+    const file2 = content.fields.expires_at;
+    const trailer = parseInstant(t.expiresAt);
+    const same = trailer.ok && content.expiresAt !== void 0 && trailer.ms === content.expiresAt;
+    if (!same) {
+      return `its Jit-Expires-At is ${oneLine(t.expiresAt, 40)} while the file's expires_at is ${file2 === void 0 ? "(none)" : oneLine(file2, 40)}`;
+    }
+  }
+  if (t.requestedBy !== void 0) {
+    const file2 = content.fields.requester;
+    if (file2 === void 0 || file2.toLowerCase() !== t.requestedBy.toLowerCase()) {
+      return `its Jit-Requested-By is ${oneLine(t.requestedBy, 40)} while the file's requester is ${file2 === void 0 ? "(none)" : oneLine(file2, 40)}`;
+    }
+  }
+  return void 0;
+}
+function treeMismatch(path, o, tree) {
+  const h = tree?.get(path);
+  if (!tree || h && h.blob === o.blob) return void 0;
+  return provenanceFinding(
+    path,
+    o.commit,
+    `${path}: the audited commit holds blob ${h ? shortSha(h.blob) : "(none)"}, but its history ends with blob ${o.blob ? shortSha(o.blob) : "(none)"} from commit ${describe(o.commit)}; the history does not explain the file (rewritten history or an incomplete clone). Fetch the full history and verify again.`
+  );
+}
+function unexplained(path) {
+  return {
+    code: "E_PROVENANCE",
+    path,
+    commit: null,
+    message: `${path}: is on the audited commit, but no commit of its first-parent history introduced it (a shallow clone or grafted history). Fetch the full history (actions/checkout with fetch-depth: 0) and verify again.`
+  };
+}
+var provenanceFinding = (path, commit, message4) => ({ code: "E_PROVENANCE", message: message4, path, commit: commit.sha });
+function describe(c) {
+  const subject = c.message.split("\n", 1)[0] ?? "";
+  return `${shortSha(c.sha)} (${formatInstant(c.committerTime)}, ${oneLine(c.author, 60)}, "${oneLine(subject, 72)}")`;
+}
+
+// src/audit/provenance.ts
+var shallowMessage = (root) => `${root} is a shallow clone: the history before its boundary is missing, so provenance cannot be proven. Fetch the full history (git fetch --unshallow, or actions/checkout with fetch-depth: 0).`;
+
+// src/cli/io.ts
+var EXIT = { ok: 0, findings: 1, usage: 2, pending: 3 };
+var UsageError = class extends Error {
+};
+
+// src/cli/options.ts
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+var COMMON = {
+  json: { type: "boolean" },
+  now: { type: "string" },
+  root: { type: "string" },
+  help: { type: "boolean", short: "h" }
+};
+function parse(command, args, options, allowPositionals = false) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals });
+  } catch (e) {
+    throw new UsageError(`jit ${command}: ${e.message}. Run \`jit ${command} --help\`.`);
+  }
+}
+function clock(io, now) {
+  if (now === void 0) return io.now();
+  const t = parseInstant(now);
+  if (!t.ok) throw new UsageError(`--now "${now}" ${t.why}.`);
+  return t.ms;
+}
+function rootDir(io, root) {
+  const dir = resolve(io.cwd, root ?? ".");
+  if (!existsSync(join(dir, "policies"))) {
+    throw new UsageError(
+      `${dir} has no policies/ folder; run jit from the repository root or pass --root DIR.`
+    );
+  }
+  return dir;
+}
+
+// src/cli/table.ts
+function table(headers, rows) {
+  const clean = (s) => s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, " ");
+  const all = [headers, ...rows.map((r) => r.map(clean))];
+  const widths = headers.map((_, i) => Math.max(...all.map((r) => [...r[i] ?? ""].length)));
+  const line2 = (r) => r.map((c, i) => i === r.length - 1 ? c : c + " ".repeat(widths[i] - [...c].length)).join("  ").trimEnd();
+  return [line2(headers), line2(widths.map((w) => "-".repeat(w))), ...all.slice(1).map(line2)].join(
+    "\n"
+  );
+}
+
+// src/cli/commands/audit.ts
+var AUDIT_HELP = `jit audit [--since DATE] [--until DATE] [--subject LOGIN] [--system S]
+          [--json | --csv] [--verify] [--ref REF] [--root DIR]
+
+The audit trail, from git history alone (no GitHub API): one event per grant change on the
+first-parent history of REF (default HEAD; check out the default branch, with full history),
+oldest first: granted, extended, narrowed, revoked or expired, with time, commit, path, subject,
+role, requester, approvers (from the Jit-* trailers the gate writes into its merges; "(unknown)"
+when the commit has none), ticket and pull request.
+
+  --since DATE, --until DATE  RFC 3339 (2026-12-04T12:00:00Z) or a UTC day (2026-12-04); both
+                              inclusive (--until 2026-12-04 includes that whole day)
+  --subject LOGIN, --system S only events of that subject / system
+  --json                      one document { head, verified, events, findings }
+  --csv                       RFC 4180 with a header row (spreadsheet-safe cells)
+  --verify                    every grant on REF must have arrived through an approved merge;
+                              the others are E_PROVENANCE findings (never filtered), exit 1
+Exit: 0 listed (and verified), 1 E_PROVENANCE findings, 2 bad usage or not a git repository.`;
+var OPTIONS = {
+  ...COMMON,
+  since: { type: "string" },
+  until: { type: "string" },
+  subject: { type: "string" },
+  system: { type: "string" },
+  csv: { type: "boolean" },
+  verify: { type: "boolean" },
+  ref: { type: "string" }
+};
+async function auditCommand(args, io) {
+  const { values } = parse("audit", args, OPTIONS);
+  if (values.help) {
+    io.out(AUDIT_HELP);
+    return EXIT.ok;
+  }
+  if (values.json && values.csv) {
+    throw new UsageError("jit audit: --json and --csv exclude each other; choose one.");
+  }
+  const filter = eventFilter(values);
+  const root = rootDir(io, values.root);
+  const verify = values.verify === true;
+  let history;
+  try {
+    history = await loadHistory(root, values.ref ?? "HEAD", { withTree: verify });
+  } catch (e) {
+    if (e instanceof HistoryInputError) throw new UsageError(`jit audit: ${e.message}`);
+    throw e;
+  }
+  if (history.shallow) {
+    if (verify) throw new UsageError(`jit audit --verify: ${shallowMessage(root)}`);
+    io.err(`warning  ${shallowMessage(root)} Events before the boundary are missing.`);
+  }
+  const events = filterEvents(auditEvents(history), filter);
+  const verified = verify ? verifyProvenance(history, history.tree) : void 0;
+  const findings = verified?.findings ?? [];
+  if (values.json) {
+    io.out(JSON.stringify({ head: history.head, verified: verify, events, findings }, null, 2));
+  } else if (values.csv) {
+    io.out(`${toCsv(events)}\r`);
+    for (const f of findings) io.err(findingLine(f));
+  } else {
+    printTable(io, history, events);
+    if (verified) {
+      io.out("");
+      for (const f of findings) io.out(findingLine(f));
+      const n = verified.provenance.size;
+      io.out(
+        findings.length === 0 ? `verify: ok, all ${n} grant(s) on ${shortHead(history)} arrived through approved merges` : `verify: ${findings.length} of ${n} grant(s) on ${shortHead(history)} did not arrive through an approved merge (E_PROVENANCE)`
+      );
+    }
+  }
+  return findings.length > 0 ? EXIT.findings : EXIT.ok;
+}
+function eventFilter(values) {
+  const f = {};
+  if (values.since !== void 0) f.since = parseDate("since", values.since, false);
+  if (values.until !== void 0) f.until = parseDate("until", values.until, true);
+  if (f.since !== void 0 && f.until !== void 0 && f.since >= f.until) {
+    throw new UsageError(
+      `jit audit: --since ${values.since} is not before --until ${values.until}; swap them or widen the range.`
+    );
+  }
+  if (values.subject !== void 0) f.subject = values.subject;
+  if (values.system !== void 0) f.system = values.system;
+  return f;
+}
+var DAY_MS = 864e5;
+function parseDate(name, text, isUntil) {
+  const day = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(text);
+  const t = parseInstant(day ? `${text}T00:00:00Z` : text);
+  if (!t.ok) {
+    throw new UsageError(
+      `jit audit: --${name} "${text}" ${day ? t.why.replace("is not", "is not a day or") : t.why}; use an RFC 3339 time or a day like 2026-12-04.`
+    );
+  }
+  if (!isUntil) return t.ms;
+  return day ? t.ms + DAY_MS : t.ms + 1;
+}
+var shortHead = (h) => h.head ? shortSha(h.head) : "an empty repository";
+function approversText(a, empty) {
+  if (a === null) return "(unknown)";
+  return a.length === 0 ? empty : a.join(" ");
+}
+function printTable(io, history, events) {
+  io.out(`Audit trail of ${shortHead(history)}: ${events.length} event(s)`);
+  if (events.length === 0) return;
+  io.out(
+    table(
+      [
+        "time",
+        "event",
+        "path",
+        "subject",
+        "role",
+        "requester",
+        "approvers",
+        "ticket",
+        "pr",
+        "commit",
+        "notes"
+      ],
+      events.map((e) => [
+        e.time,
+        e.event,
+        e.path,
+        e.subject ?? "",
+        e.role ?? "",
+        e.requester ?? "",
+        approversText(e.approvers, "-"),
+        e.ticket ?? "",
+        e.pull_request !== null ? `#${e.pull_request}` : "",
+        shortSha(e.commit),
+        e.notes.join("; ")
+      ])
+    )
+  );
+}
+function findingLine(f) {
+  return `error    ${f.code.padEnd(20)} ${f.message}`;
+}
+var CSV_COLUMNS = [
+  "time",
+  "commit",
+  "event",
+  "path",
+  "system",
+  "subject",
+  "role",
+  "requester",
+  "approvers",
+  "ticket",
+  "starts_at",
+  "expires_at",
+  "pull_request",
+  "policy",
+  "decision",
+  "author",
+  "notes"
+];
+function toCsv(events) {
+  const rows = [CSV_COLUMNS.map(csvCell).join(",")];
+  for (const e of events) {
+    const cells = {
+      time: e.time,
+      commit: e.commit,
+      event: e.event,
+      path: e.path,
+      system: e.system,
+      subject: e.subject ?? "",
+      role: e.role ?? "",
+      requester: e.requester ?? "",
+      approvers: approversText(e.approvers, ""),
+      ticket: e.ticket ?? "",
+      starts_at: e.starts_at ?? "",
+      expires_at: e.expires_at ?? "",
+      pull_request: e.pull_request !== null ? String(e.pull_request) : "",
+      policy: e.policy ?? "",
+      decision: e.decision ?? "",
+      author: e.author,
+      notes: e.notes.join("; ")
+    };
+    rows.push(CSV_COLUMNS.map((c) => csvCell(cells[c])).join(","));
+  }
+  return rows.join("\r\n");
+}
+function csvCell(value) {
+  const v = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
 // src/core/policy.ts
 var POLICY_MAX_BYTES = 256 * 1024;
 var POLICY_MAX_DEPTH = 32;
@@ -28391,18 +29437,6 @@ function validPolicies(all) {
   for (const [k, r] of all) if (r.ok) out.set(k, r.value);
   return out;
 }
-
-// src/core/model.ts
-var STANDARD_GRANT_FIELDS = [
-  "requester",
-  "subject",
-  "role",
-  "ticket",
-  "justification",
-  "starts_at",
-  "expires_at"
-];
-var loginKey = (login) => login.toLowerCase();
 
 // src/core/rules/cross.ts
 function crossGrantFindings(grants, policies, now, focus) {
@@ -28654,7 +29688,7 @@ function checkTree(tree, now, teams = OFFLINE_TEAMS) {
 
 // src/fs/read-tree.ts
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
-import { join } from "node:path";
+import { join as join2 } from "node:path";
 var ROOTS = ["policies", "grants", ".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
 function readTree(root) {
   const tree = /* @__PURE__ */ new Map();
@@ -28662,7 +29696,7 @@ function readTree(root) {
   return tree;
 }
 function visit(root, rel, tree, depth) {
-  const abs = join(root, rel);
+  const abs = join2(root, rel);
   let st;
   try {
     st = lstatSync(abs);
@@ -28679,44 +29713,6 @@ function visit(root, rel, tree, depth) {
   }
 }
 var file = (path, bytes, mode) => ({ path, bytes, mode });
-
-// src/cli/io.ts
-var EXIT = { ok: 0, findings: 1, usage: 2, pending: 3 };
-var UsageError = class extends Error {
-};
-
-// src/cli/options.ts
-import { existsSync } from "node:fs";
-import { join as join2, resolve } from "node:path";
-import { parseArgs } from "node:util";
-var COMMON = {
-  json: { type: "boolean" },
-  now: { type: "string" },
-  root: { type: "string" },
-  help: { type: "boolean", short: "h" }
-};
-function parse(command, args, options, allowPositionals = false) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals });
-  } catch (e) {
-    throw new UsageError(`jit ${command}: ${e.message}. Run \`jit ${command} --help\`.`);
-  }
-}
-function clock(io, now) {
-  if (now === void 0) return io.now();
-  const t = parseInstant(now);
-  if (!t.ok) throw new UsageError(`--now "${now}" ${t.why}.`);
-  return t.ms;
-}
-function rootDir(io, root) {
-  const dir = resolve(io.cwd, root ?? ".");
-  if (!existsSync(join2(dir, "policies"))) {
-    throw new UsageError(
-      `${dir} has no policies/ folder; run jit from the repository root or pass --root DIR.`
-    );
-  }
-  return dir;
-}
 
 // src/cli/commands/check.ts
 var CHECK_HELP = `jit check [--json] [--now RFC3339] [--root DIR]
@@ -29151,9 +30147,9 @@ function draftGrant(req, taken) {
   const from = Math.max(req.now, req.start ?? req.now);
   const expiresAt = from + req.durationMs;
   const subject = req.subject ?? req.requester;
-  const base = grantBaseName(subject, req.role, req.ticket, from);
-  let path = `grants/${req.system}/${base}.yaml`;
-  for (let n = 2; taken(path); n++) path = `grants/${req.system}/${base}-${n}.yaml`;
+  const base2 = grantBaseName(subject, req.role, req.ticket, from);
+  let path = `grants/${req.system}/${base2}.yaml`;
+  for (let n = 2; taken(path); n++) path = `grants/${req.system}/${base2}-${n}.yaml`;
   const pairs = [["requester", req.requester]];
   if (req.subject !== void 0 && req.subject !== req.requester) {
     pairs.push(["subject", req.subject]);
@@ -29205,7 +30201,7 @@ it with the next steps. expires_at is max(now, --start) plus --for (<n>m, <n>h o
 policy's grant_schema declares (e.g. --field cost_center=CC-1234).
 Exit: 0 written (or printed with --dry-run), 1 the grant would be refused (nothing written),
 2 bad usage.`;
-var OPTIONS = {
+var OPTIONS2 = {
   ...COMMON,
   system: { type: "string" },
   role: { type: "string" },
@@ -29219,7 +30215,7 @@ var OPTIONS = {
   "dry-run": { type: "boolean" }
 };
 function requestCommand(args, io) {
-  const { values } = parse("request", args, OPTIONS);
+  const { values } = parse("request", args, OPTIONS2);
   if (values.help) {
     io.out(REQUEST_HELP);
     return EXIT.ok;
@@ -29586,50 +30582,6 @@ function canEverApprove(owner, ex, people, snap) {
   return t.members.some((m) => eligible(people.resolve(m), true));
 }
 
-// src/core/evaluate/classify.ts
-function classifyFiles(files) {
-  const changes = [];
-  const outside = [];
-  for (const f of files) {
-    const inGrants = isGrantsPath(f.path);
-    if (f.status === "renamed" && f.previous_path) {
-      const fromGrants = isGrantsPath(f.previous_path);
-      if (!fromGrants) outside.push(f.previous_path);
-      if (!inGrants) outside.push(f.path);
-      if (fromGrants) changes.push({ change: "removed", path: f.previous_path });
-      if (inGrants)
-        changes.push({ change: "renamed", path: f.path, previousPath: f.previous_path, file: f });
-      continue;
-    }
-    if (!inGrants) {
-      outside.push(f.path);
-      continue;
-    }
-    if (f.status === "removed") changes.push({ change: "removed", path: f.path });
-    else
-      changes.push({ change: f.status === "added" ? "added" : "modified", path: f.path, file: f });
-  }
-  return { changes, outside };
-}
-function isNarrowing(before, after) {
-  const keys = /* @__PURE__ */ new Set([...Object.keys(before.fields), ...Object.keys(after.fields)]);
-  for (const k of keys) {
-    if (k === "expires_at" || k === "starts_at") continue;
-    if (before.fields[k] !== after.fields[k]) return false;
-  }
-  if (after.expiresAt > before.expiresAt) return false;
-  if (before.startsAt !== void 0 && (after.startsAt === void 0 || after.startsAt < before.startsAt))
-    return false;
-  return true;
-}
-function changedIdentity(before, after) {
-  const out = [];
-  if (before.requester.toLowerCase() !== after.requester.toLowerCase()) out.push("requester");
-  if (before.subject.toLowerCase() !== after.subject.toLowerCase()) out.push("subject");
-  if (before.role !== after.role) out.push("role");
-  return out;
-}
-
 // src/core/evaluate/decision.ts
 function worst(a, b) {
   const rank = { not_applicable: 0, approved: 1, pending: 2, denied: 3 };
@@ -29690,34 +30642,34 @@ function evaluate(snap) {
       path: outside[0]
     });
   }
-  const base = baseTree(snap.base.files);
-  const allPolicies = loadPolicies(base);
+  const base2 = baseTree(snap.base.files);
+  const allPolicies = loadPolicies(base2);
   const policies = validPolicies(allPolicies);
   const lookup = (s) => allPolicies.get(s);
   const teams = snapshotTeams(snap);
   const people = new People(snap.users);
-  const codeowners = loadCodeowners(base);
+  const codeowners = loadCodeowners(base2);
   const touched = new Set(
     changes.flatMap((c) => [c.path, ...c.previousPath ? [c.previousPath] : []])
   );
   const baseGrants = [];
-  for (const f of base.values()) {
+  for (const f of base2.values()) {
     if (!f.path.startsWith("grants/") || touched.has(f.path)) continue;
     const g = loadGrant(f, lookup);
     if (g.ok) baseGrants.push(g.value);
   }
   const decisions = [];
-  const requested = [];
+  const requested2 = [];
   for (const c of changes) {
-    const d = judgeChange(c, base, lookup, policies, now, teams);
+    const d = judgeChange(c, base2, lookup, policies, now, teams);
     decisions.push(d.decision);
-    if (d.request) requested.push({ d: d.decision, grant: d.request });
+    if (d.request) requested2.push({ d: d.decision, grant: d.request });
   }
   const cross = crossGrantFindings(
-    [...baseGrants, ...requested.map((r) => r.grant)],
+    [...baseGrants, ...requested2.map((r) => r.grant)],
     policies,
     now,
-    new Set(requested.map((r) => r.grant.path))
+    new Set(requested2.map((r) => r.grant.path))
   );
   const reviewers = latestDecisive(pr.reviews, people);
   const author = people.resolve(pr.author);
@@ -29725,7 +30677,7 @@ function evaluate(snap) {
   const blockers = reviewers.filter(
     (r) => r.latest.state === "CHANGES_REQUESTED" && ["write", "maintain", "admin"].includes(r.person.permission)
   );
-  for (const { d, grant } of requested) {
+  for (const { d, grant } of requested2) {
     for (const f of cross.get(grant.path) ?? []) d.reasons.push(reason(f));
     if (author && grant.requester.toLowerCase() !== author.login.toLowerCase()) {
       d.reasons.push(
@@ -29787,7 +30739,7 @@ function evaluate(snap) {
   decision.summary = summarize(decision);
   return decision;
 }
-function judgeChange(c, base, lookup, policies, now, teams) {
+function judgeChange(c, base2, lookup, policies, now, teams) {
   const d = {
     path: c.path,
     change: c.change,
@@ -29796,7 +30748,7 @@ function judgeChange(c, base, lookup, policies, now, teams) {
     requirements: [],
     ignored_reviews: []
   };
-  const before = base.get(c.change === "renamed" ? c.previousPath : c.path);
+  const before = base2.get(c.change === "renamed" ? c.previousPath : c.path);
   const beforeGrant = before ? loadGrant(before, lookup) : void 0;
   if (beforeGrant?.ok) {
     const b = beforeGrant.value;
@@ -29882,9 +30834,9 @@ function headFile(f) {
 function snapshotTeams(snap) {
   return { isMember: (team, login) => teamMembership(snap, team, login) === "yes" };
 }
-function loadCodeowners(base) {
+function loadCodeowners(base2) {
   const text = (p) => {
-    const f = base.get(p);
+    const f = base2.get(p);
     return f ? new TextDecoder().decode(f.bytes) : void 0;
   };
   const found = locateCodeowners(text);
@@ -30119,7 +31071,7 @@ function grantStatus(tree, now, filter = {}) {
   return report;
 }
 function classify(g, now) {
-  const base = {
+  const base2 = {
     path: g.path,
     system: g.system,
     role: g.role,
@@ -30129,11 +31081,11 @@ function classify(g, now) {
     ...g.startsAt !== void 0 ? { startsAt: g.startsAt } : {},
     expiresAt: g.expiresAt
   };
-  if (now >= g.expiresAt) return { state: "expired", ...base, spanMs: now - g.expiresAt };
+  if (now >= g.expiresAt) return { state: "expired", ...base2, spanMs: now - g.expiresAt };
   if (g.startsAt !== void 0 && now < g.startsAt) {
-    return { state: "upcoming", ...base, spanMs: g.startsAt - now };
+    return { state: "upcoming", ...base2, spanMs: g.startsAt - now };
   }
-  return { state: "active", ...base, spanMs: g.expiresAt - now };
+  return { state: "active", ...base2, spanMs: g.expiresAt - now };
 }
 function formatWindow(s) {
   const start = s.startsAt !== void 0 ? formatInstant(s.startsAt) : "once merged";
@@ -30150,17 +31102,6 @@ function systemOfPath(path) {
   return where.ok ? where.value.system : path.split("/")[1];
 }
 
-// src/cli/table.ts
-function table(headers, rows) {
-  const clean = (s) => s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, " ");
-  const all = [headers, ...rows.map((r) => r.map(clean))];
-  const widths = headers.map((_, i) => Math.max(...all.map((r) => [...r[i] ?? ""].length)));
-  const line2 = (r) => r.map((c, i) => i === r.length - 1 ? c : c + " ".repeat(widths[i] - [...c].length)).join("  ").trimEnd();
-  return [line2(headers), line2(widths.map((w) => "-".repeat(w))), ...all.slice(1).map(line2)].join(
-    "\n"
-  );
-}
-
 // src/cli/commands/status.ts
 var STATUS_HELP = `jit status [--system S] [--subject LOGIN] [--json] [--now RFC3339] [--root DIR]
 
@@ -30169,7 +31110,7 @@ upcoming (now < starts_at) and expired but still present (expires_at <= now; \`j
 opens their removal pull request), with the time left, until start or since expiry.
 Grant files that do not load are listed as errors at the end.
 Exit: 0 listed, 1 some grant files did not load, 2 bad usage.`;
-var OPTIONS2 = {
+var OPTIONS3 = {
   ...COMMON,
   system: { type: "string" },
   subject: { type: "string" }
@@ -30180,7 +31121,7 @@ var GROUPS = [
   ["expired", "Expired but present", "expired for"]
 ];
 function statusCommand(args, io) {
-  const { values } = parse("status", args, OPTIONS2);
+  const { values } = parse("status", args, OPTIONS3);
   if (values.help) {
     io.out(STATUS_HELP);
     return EXIT.ok;
@@ -30350,22 +31291,22 @@ function planSystem(system, target, grants, input, plan) {
     }
     for (const [key, member] of [...have].sort(([a], [b]) => cmp(a, b))) {
       if (want.has(key)) continue;
-      const base = { system, role, target_group: group, member };
+      const base2 = { system, role, target_group: group, member };
       if (preserved.has(key)) {
-        plan.kept.push({ ...base, why: "preserve", reason: "listed in the target preserve" });
+        plan.kept.push({ ...base2, why: "preserve", reason: "listed in the target preserve" });
         continue;
       }
       const reason2 = removeReason(explained.get(group)?.get(key));
       if (failed) {
         plan.kept.push({
-          ...base,
+          ...base2,
           why: "system-failed",
           reason: `not removed: a policy or grant file of ${system} failed to load (would remove: ${reason2})`
         });
         continue;
       }
       const subject = explained.get(group)?.get(key)?.grant.subject ?? subjectOf(target.user, member);
-      removals.push({ ...base, subject, action: "remove", reason: reason2 });
+      removals.push({ ...base2, subject, action: "remove", reason: reason2 });
     }
   }
   plan.entries.push(...removals, ...additions);
@@ -34874,7 +35815,7 @@ var GithubTeamConnector = class {
         });
         logins = members.map((m) => m.login);
       } catch (err) {
-        const hint2 = statusOf(err) === 404 ? ` (does team "${printable(slug)}" exist in ${this.org}?)` : "";
+        const hint2 = statusOf2(err) === 404 ? ` (does team "${printable(slug)}" exist in ${this.org}?)` : "";
         throw new Error(
           `github-team: listing members of team "${printable(slug)}": ${message(err)}${hint2}`
         );
@@ -34911,7 +35852,7 @@ var GithubTeamConnector = class {
       });
       state = data.state;
     } catch (err) {
-      if (statusOf(err) !== 404) throw err;
+      if (statusOf2(err) !== 404) throw err;
     }
     if (state !== "active") {
       throw new Error(
@@ -34927,7 +35868,7 @@ var GithubTeamConnector = class {
         });
         return false;
       } catch (err) {
-        if (statusOf(err) !== 404) throw err;
+        if (statusOf2(err) !== 404) throw err;
       }
     }
     await this.octokit.rest.teams.addOrUpdateMembershipForUserInOrg({
@@ -34950,7 +35891,7 @@ var GithubTeamConnector = class {
         username: login
       });
     } catch (err) {
-      if (statusOf(err) === 404 && !cached) return false;
+      if (statusOf2(err) === 404 && !cached) return false;
       throw err;
     }
     cached?.delete(login.toLowerCase());
@@ -34960,7 +35901,7 @@ var GithubTeamConnector = class {
 function checkLogin(login) {
   if (!LOGIN3.test(login)) throw new Error(`"${printable(login, 60)}" is not a valid GitHub login`);
 }
-function statusOf(err) {
+function statusOf2(err) {
   return err?.status;
 }
 function message(err) {
@@ -35056,7 +35997,7 @@ var PostgresConnector = class {
       client = await this.connect();
     } catch (err) {
       const error = `postgres: ${this.clean(err)}`;
-      return ops.map((op) => ({ op, ok: false, error: `${describe(op)}: ${error}`, requests: 0 }));
+      return ops.map((op) => ({ op, ok: false, error: `${describe2(op)}: ${error}`, requests: 0 }));
     }
     const results = [];
     try {
@@ -35066,7 +36007,7 @@ var PostgresConnector = class {
           const changed = await this.applyOne(client, op, counter2);
           results.push({ op, ok: true, changed, requests: counter2.n });
         } catch (err) {
-          const error = `${describe(op)}: ${this.clean(err)}`;
+          const error = `${describe2(op)}: ${this.clean(err)}`;
           results.push({ op, ok: false, error, requests: counter2.n });
         }
       }
@@ -35151,7 +36092,7 @@ var PostgresConnector = class {
     return printable(redact(text, this.secrets), 300) + code18;
   }
 };
-function describe(op) {
+function describe2(op) {
   return op.action === "add" ? `granting ${printable(op.group)} to ${printable(op.member)}` : `revoking ${printable(op.group)} from ${printable(op.member)}`;
 }
 function dsnSecrets(dsn) {
@@ -35688,13 +36629,13 @@ Connector settings come from the environment variables the policy names (*_env).
   --json      dry run: the plan as a JSON array; otherwise the run as one JSON document
 
 Progress and errors go to stderr. Exit: 0 in sync, 1 any failure, 2 bad usage.`;
-var OPTIONS3 = {
+var OPTIONS4 = {
   ...COMMON,
   "dry-run": { type: "boolean" },
   system: { type: "string" }
 };
 async function syncCommand(args, io) {
-  const { values } = parse("sync", args, OPTIONS3);
+  const { values } = parse("sync", args, OPTIONS4);
   if (values.help) {
     io.out(SYNC_HELP);
     return EXIT.ok;
@@ -35756,6 +36697,7 @@ function human(r) {
 
 // src/cli/main.ts
 var COMMANDS = {
+  audit: auditCommand,
   check: checkCommand,
   request: requestCommand,
   status: statusCommand,

@@ -39084,6 +39084,7 @@ var pr = (p) => ({
   author: { login: p.user?.login ?? "ghost", id: p.user?.id ?? 0 },
   headSha: p.head.sha,
   headRef: p.head.ref,
+  ...p.head.repo?.full_name ? { headRepo: p.head.repo.full_name } : {},
   baseRef: p.base.ref,
   state: p.state === "open" ? "open" : "closed",
   merged: !!(p.merged ?? p.merged_at),
@@ -39166,6 +39167,30 @@ var RestGitHub = class {
       if (e.status === 404) return void 0;
       throw e;
     }
+  }
+  trees = /* @__PURE__ */ new Map();
+  /** Entries of a tree (by tree or commit sha), cached per run. */
+  tree(sha) {
+    let t = this.trees.get(sha);
+    if (!t) {
+      t = this.octokit.rest.git.getTree({ ...this.r, tree_sha: sha }).then(({ data }) => {
+        const m = /* @__PURE__ */ new Map();
+        for (const e of data.tree)
+          if (e.path && e.mode && e.sha) m.set(e.path, { mode: e.mode, sha: e.sha });
+        return m;
+      });
+      this.trees.set(sha, t);
+    }
+    return t;
+  }
+  async listTreeModes(commitSha, dir) {
+    let entries = await this.tree(commitSha);
+    for (const part of dir.split("/").filter(Boolean)) {
+      const e = entries.get(part);
+      if (!e || e.mode !== "040000") return /* @__PURE__ */ new Map();
+      entries = await this.tree(e.sha);
+    }
+    return new Map([...entries].map(([k, v]) => [k, v.mode]));
   }
   async listCommits(n) {
     const commits = await this.octokit.paginate(this.octokit.rest.pulls.listCommits, {
@@ -39300,6 +39325,97 @@ var RestGitHub = class {
       }
       throw e;
     }
+  }
+  // ---- ExpiryPort: open pull requests, statuses by context, Git data (one commit for many files)
+  async listOpenPullRequests() {
+    const pulls = await this.octokit.paginate(this.octokit.rest.pulls.list, {
+      ...this.r,
+      state: "open",
+      sort: "created",
+      direction: "asc",
+      per_page: 100
+    });
+    return pulls.map((p) => pr(p));
+  }
+  async getContextStatus(sha, context) {
+    const { data } = await this.octokit.rest.repos.getCombinedStatusForRef({
+      ...this.r,
+      ref: sha,
+      per_page: 100
+    });
+    const s = data.statuses.find((x) => x.context === context);
+    return s ? { state: s.state, description: s.description ?? "" } : void 0;
+  }
+  async findBranchSha(branch) {
+    try {
+      return await this.getBranchSha(branch);
+    } catch (e) {
+      if (e.status === 404) return void 0;
+      throw e;
+    }
+  }
+  async getTree(sha, recursive) {
+    const { data } = await this.octokit.rest.git.getTree({
+      ...this.r,
+      tree_sha: sha,
+      ...recursive ? { recursive: "1" } : {}
+    });
+    return {
+      sha: data.sha,
+      truncated: data.truncated,
+      entries: data.tree.flatMap(
+        (e) => e.path && e.mode && e.sha && e.type ? [{ path: e.path, mode: e.mode, type: e.type, sha: e.sha }] : []
+      )
+    };
+  }
+  async getCommit(sha) {
+    const { data } = await this.octokit.rest.git.getCommit({ ...this.r, commit_sha: sha });
+    return { sha: data.sha, tree: data.tree.sha, parents: data.parents.map((p) => p.sha) };
+  }
+  async createTree(baseTree2, changes) {
+    const { data } = await this.octokit.rest.git.createTree({
+      ...this.r,
+      base_tree: baseTree2,
+      tree: changes.map((c) => ({
+        path: c.path,
+        mode: c.mode,
+        type: "blob",
+        sha: c.sha
+      }))
+    });
+    return data.sha;
+  }
+  async createCommit(message, tree, parents) {
+    const { data } = await this.octokit.rest.git.createCommit({
+      ...this.r,
+      message,
+      tree,
+      parents
+    });
+    return data.sha;
+  }
+  async createBranch(branch, sha) {
+    try {
+      await this.octokit.rest.git.createRef({ ...this.r, ref: `refs/heads/${branch}`, sha });
+      return "created";
+    } catch (e) {
+      const err = e;
+      if (err.status === 422 && /already exists/i.test(err.message ?? "")) return "exists";
+      throw e;
+    }
+  }
+  async deleteBranch(branch) {
+    await this.octokit.rest.git.deleteRef({ ...this.r, ref: `heads/${branch}` });
+  }
+  async createPullRequest(input) {
+    const { data } = await this.octokit.rest.pulls.create({ ...this.r, ...input });
+    return pr(data);
+  }
+  async addLabels(n, labels) {
+    await this.octokit.rest.issues.addLabels({ ...this.r, issue_number: n, labels });
+  }
+  async closePullRequest(n) {
+    await this.octokit.rest.pulls.update({ ...this.r, pull_number: n, state: "closed" });
   }
 };
 
@@ -48084,6 +48200,10 @@ async function gatherSnapshot(input) {
         previous_path: f.previous_path
       };
       if (f.status === "removed" || !isGrantsPath(f.path)) return entry;
+      const dir = f.path.slice(0, Math.max(0, f.path.lastIndexOf("/")));
+      const mode = (await port.listTreeModes(pr2.headSha, dir)).get(f.path.slice(dir.length + 1));
+      if (mode === "120000") return { ...entry, mode, content: "" };
+      if (mode === "040000" || mode === "160000") return { ...entry, mode, content: "" };
       const c = await port.getContent(f.path, pr2.headSha);
       if (!c) return { ...entry, mode: "100644", content: "" };
       if (c.kind === "symlink") return { ...entry, mode: "120000", content: c.target };
@@ -48131,9 +48251,7 @@ async function gatherSnapshot(input) {
   for (const r of reviews) logins.add(typeof r.user === "string" ? r.user : r.user.login);
   for (const c of commits)
     for (const u of [c.author, c.committer]) if (u) logins.add(typeof u === "string" ? u : u.login);
-  for (const p of [...principals, ...owners])
-    if (ownerKind(p) === "user" || !p.startsWith("@") && !p.includes("/"))
-      logins.add(p.replace(/^@/, ""));
+  for (const o of owners) if (ownerKind(o) === "user") logins.add(o.slice(1));
   for (const o of owners) {
     if (!isTeam(o)) continue;
     for (const m of (teams[loginKey(teamSlug(o))]?.members ?? []).slice(0, OWNER_TEAM_LOOKUPS))

@@ -50,6 +50,10 @@ export async function gatherSnapshot(
         previous_path: f.previous_path,
       };
       if (f.status === 'removed' || !isGrantsPath(f.path)) return entry;
+      const dir = f.path.slice(0, Math.max(0, f.path.lastIndexOf('/')));
+      const mode = (await port.listTreeModes(pr.headSha, dir)).get(f.path.slice(dir.length + 1));
+      if (mode === '120000') return { ...entry, mode, content: '' };
+      if (mode === '040000' || mode === '160000') return { ...entry, mode, content: '' };
       const c = await port.getContent(f.path, pr.headSha);
       if (!c) return { ...entry, mode: '100644', content: '' };
       if (c.kind === 'symlink') return { ...entry, mode: '120000', content: c.target };
@@ -104,9 +108,9 @@ export async function gatherSnapshot(
   for (const r of reviews) logins.add(typeof r.user === 'string' ? r.user : r.user.login);
   for (const c of commits)
     for (const u of [c.author, c.committer]) if (u) logins.add(typeof u === 'string' ? u : u.login);
-  for (const p of [...principals, ...owners])
-    if (ownerKind(p) === 'user' || (!p.startsWith('@') && !p.includes('/')))
-      logins.add(p.replace(/^@/, ''));
+  // Explicit-login code owners: their permission decides E_UNOWNED. (Approvers named by login
+  // need no lookup until they review; requesters are matched by login.)
+  for (const o of owners) if (ownerKind(o) === 'user') logins.add(o.slice(1));
   for (const o of owners) {
     if (!isTeam(o)) continue;
     for (const m of (teams[loginKey(teamSlug(o))]?.members ?? []).slice(0, OWNER_TEAM_LOOKUPS))

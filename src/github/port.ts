@@ -6,6 +6,8 @@ export interface PullRequestInfo {
   author: { login: string; id: number };
   headSha: string;
   headRef: string;
+  /** `owner/repo` of the head branch (a fork's name for fork PRs), when GitHub says. */
+  headRepo?: string;
   baseRef: string;
   state: 'open' | 'closed';
   merged: boolean;
@@ -59,6 +61,11 @@ export interface GitHubPort {
   getPullRequest(n: number): Promise<PullRequestInfo>;
   listPullRequestFiles(n: number): Promise<ChangedFile[]>;
   getContent(path: string, ref: string): Promise<Content | undefined>;
+  /**
+   * Git modes of the entries directly inside `dir` at a commit (`100644`, `100755`, `120000`
+   * symlink, `040000` tree). The contents API follows symlinks, so modes come from git trees.
+   */
+  listTreeModes(commitSha: string, dir: string): Promise<Map<string, string>>;
   listCommits(
     n: number,
   ): Promise<Array<{ sha: string; author: UserRef | null; committer: UserRef | null }>>;
@@ -83,4 +90,64 @@ export interface GitHubPort {
     title: string,
     message: string,
   ): Promise<MergeResult>;
+}
+
+/** One entry of a git tree as the Git data API lists it. */
+export interface TreeEntryInfo {
+  path: string;
+  mode: string;
+  type: 'blob' | 'tree' | 'commit';
+  sha: string;
+}
+
+export interface GitTree {
+  sha: string;
+  /** GitHub truncates recursive listings past 100,000 entries or 7 MB. */
+  truncated: boolean;
+  entries: TreeEntryInfo[];
+}
+
+/** A change on top of a base tree: `sha: null` deletes the path. */
+export interface TreeChange {
+  path: string;
+  mode: string;
+  sha: string | null;
+}
+
+/** The commit status of one context on a commit, from the combined status. */
+export interface ContextStatus {
+  state: 'success' | 'pending' | 'failure' | 'error';
+  description: string;
+}
+
+/**
+ * What the scheduled expire job needs beyond the gate's port: open pull requests, statuses by
+ * context, and the Git data API to make one commit that deletes many files (one tree, one
+ * commit, whatever the number of files). Implemented by the same REST adapter, counted against
+ * the same budget.
+ */
+export interface ExpiryPort extends GitHubPort {
+  /** Every open pull request, oldest first (pages of 100). */
+  listOpenPullRequests(): Promise<PullRequestInfo[]>;
+  /** The latest status of `context` on `sha`, or undefined when none was posted. */
+  getContextStatus(sha: string, context: string): Promise<ContextStatus | undefined>;
+  /** The commit a branch points at, or undefined when the branch does not exist. */
+  findBranchSha(branch: string): Promise<string | undefined>;
+  /** A tree by tree or commit sha; `recursive` lists every descendant. */
+  getTree(sha: string, recursive: boolean): Promise<GitTree>;
+  getCommit(sha: string): Promise<{ sha: string; tree: string; parents: string[] }>;
+  /** Applies `changes` on top of `baseTree`; returns the new tree's sha. */
+  createTree(baseTree: string, changes: TreeChange[]): Promise<string>;
+  createCommit(message: string, tree: string, parents: string[]): Promise<string>;
+  /** Creates `refs/heads/<branch>`; 'exists' when GitHub answers "Reference already exists". */
+  createBranch(branch: string, sha: string): Promise<'created' | 'exists'>;
+  deleteBranch(branch: string): Promise<void>;
+  createPullRequest(input: {
+    head: string;
+    base: string;
+    title: string;
+    body: string;
+  }): Promise<PullRequestInfo>;
+  addLabels(n: number, labels: string[]): Promise<void>;
+  closePullRequest(n: number): Promise<void>;
 }

@@ -3,10 +3,15 @@ import type { Review, SnapshotUser } from '../core/evaluate/snapshot.js';
 import type {
   ChangedFile,
   Content,
+  ContextStatus,
+  ExpiryPort,
   GitHubPort,
+  GitTree,
   MergeResult,
   PullRequestInfo,
   StatusInput,
+  TreeChange,
+  TreeEntryInfo,
 } from './port.js';
 
 /** Thrown when a run reaches its API budget; the entry point reports which input to raise. */
@@ -27,7 +32,7 @@ export interface RestOptions {
 type Pr = {
   number: number;
   user: { login: string; id: number } | null;
-  head: { sha: string; ref: string };
+  head: { sha: string; ref: string; repo?: { full_name?: string } | null };
   base: { ref: string };
   state: string;
   merged?: boolean | null;
@@ -45,6 +50,7 @@ const pr = (p: Pr): PullRequestInfo => ({
   author: { login: p.user?.login ?? 'ghost', id: p.user?.id ?? 0 },
   headSha: p.head.sha,
   headRef: p.head.ref,
+  ...(p.head.repo?.full_name ? { headRepo: p.head.repo.full_name } : {}),
   baseRef: p.base.ref,
   state: p.state === 'open' ? 'open' : 'closed',
   merged: !!(p.merged ?? p.merged_at),
@@ -57,7 +63,7 @@ const pr = (p: Pr): PullRequestInfo => ({
 });
 
 /** The REST adapter of the GitHub port, with a request counter and a budget. */
-export class RestGitHub implements GitHubPort {
+export class RestGitHub implements GitHubPort, ExpiryPort {
   readonly owner: string;
   readonly repo: string;
   private readonly octokit: Octokit;
@@ -136,6 +142,33 @@ export class RestGitHub implements GitHubPort {
       if ((e as { status?: number }).status === 404) return undefined;
       throw e;
     }
+  }
+
+  private readonly trees = new Map<string, Promise<Map<string, { mode: string; sha: string }>>>();
+
+  /** Entries of a tree (by tree or commit sha), cached per run. */
+  private tree(sha: string): Promise<Map<string, { mode: string; sha: string }>> {
+    let t = this.trees.get(sha);
+    if (!t) {
+      t = this.octokit.rest.git.getTree({ ...this.r, tree_sha: sha }).then(({ data }) => {
+        const m = new Map<string, { mode: string; sha: string }>();
+        for (const e of data.tree)
+          if (e.path && e.mode && e.sha) m.set(e.path, { mode: e.mode, sha: e.sha });
+        return m;
+      });
+      this.trees.set(sha, t);
+    }
+    return t;
+  }
+
+  async listTreeModes(commitSha: string, dir: string): Promise<Map<string, string>> {
+    let entries = await this.tree(commitSha);
+    for (const part of dir.split('/').filter(Boolean)) {
+      const e = entries.get(part);
+      if (!e || e.mode !== '040000') return new Map();
+      entries = await this.tree(e.sha);
+    }
+    return new Map([...entries].map(([k, v]) => [k, v.mode]));
   }
 
   async listCommits(n: number) {
@@ -295,5 +328,119 @@ export class RestGitHub implements GitHubPort {
       }
       throw e;
     }
+  }
+
+  // ---- ExpiryPort: open pull requests, statuses by context, Git data (one commit for many files)
+
+  async listOpenPullRequests(): Promise<PullRequestInfo[]> {
+    const pulls = await this.octokit.paginate(this.octokit.rest.pulls.list, {
+      ...this.r,
+      state: 'open',
+      sort: 'created',
+      direction: 'asc',
+      per_page: 100,
+    });
+    return pulls.map((p) => pr(p as unknown as Pr));
+  }
+
+  async getContextStatus(sha: string, context: string): Promise<ContextStatus | undefined> {
+    // The combined status holds the latest status per context (first page: 100 contexts).
+    const { data } = await this.octokit.rest.repos.getCombinedStatusForRef({
+      ...this.r,
+      ref: sha,
+      per_page: 100,
+    });
+    const s = data.statuses.find((x) => x.context === context);
+    return s
+      ? { state: s.state as ContextStatus['state'], description: s.description ?? '' }
+      : undefined;
+  }
+
+  async findBranchSha(branch: string): Promise<string | undefined> {
+    try {
+      return await this.getBranchSha(branch);
+    } catch (e) {
+      if ((e as { status?: number }).status === 404) return undefined;
+      throw e;
+    }
+  }
+
+  async getTree(sha: string, recursive: boolean): Promise<GitTree> {
+    const { data } = await this.octokit.rest.git.getTree({
+      ...this.r,
+      tree_sha: sha,
+      ...(recursive ? { recursive: '1' } : {}),
+    });
+    return {
+      sha: data.sha,
+      truncated: data.truncated,
+      entries: data.tree.flatMap((e) =>
+        e.path && e.mode && e.sha && e.type
+          ? [{ path: e.path, mode: e.mode, type: e.type as TreeEntryInfo['type'], sha: e.sha }]
+          : [],
+      ),
+    };
+  }
+
+  async getCommit(sha: string) {
+    const { data } = await this.octokit.rest.git.getCommit({ ...this.r, commit_sha: sha });
+    return { sha: data.sha, tree: data.tree.sha, parents: data.parents.map((p) => p.sha) };
+  }
+
+  async createTree(baseTree: string, changes: TreeChange[]): Promise<string> {
+    const { data } = await this.octokit.rest.git.createTree({
+      ...this.r,
+      base_tree: baseTree,
+      tree: changes.map((c) => ({
+        path: c.path,
+        mode: c.mode as '100644',
+        type: 'blob' as const,
+        sha: c.sha,
+      })),
+    });
+    return data.sha;
+  }
+
+  async createCommit(message: string, tree: string, parents: string[]): Promise<string> {
+    const { data } = await this.octokit.rest.git.createCommit({
+      ...this.r,
+      message,
+      tree,
+      parents,
+    });
+    return data.sha;
+  }
+
+  async createBranch(branch: string, sha: string): Promise<'created' | 'exists'> {
+    try {
+      await this.octokit.rest.git.createRef({ ...this.r, ref: `refs/heads/${branch}`, sha });
+      return 'created';
+    } catch (e) {
+      const err = e as { status?: number; message?: string };
+      if (err.status === 422 && /already exists/i.test(err.message ?? '')) return 'exists';
+      throw e;
+    }
+  }
+
+  async deleteBranch(branch: string): Promise<void> {
+    await this.octokit.rest.git.deleteRef({ ...this.r, ref: `heads/${branch}` });
+  }
+
+  async createPullRequest(input: {
+    head: string;
+    base: string;
+    title: string;
+    body: string;
+  }): Promise<PullRequestInfo> {
+    const { data } = await this.octokit.rest.pulls.create({ ...this.r, ...input });
+    return pr(data as unknown as Pr);
+  }
+
+  async addLabels(n: number, labels: string[]): Promise<void> {
+    await this.octokit.rest.issues.addLabels({ ...this.r, issue_number: n, labels });
+  }
+
+  async closePullRequest(n: number): Promise<void> {
+    await this.octokit.rest.pulls.update({ ...this.r, pull_number: n, state: 'closed' });
   }
 }

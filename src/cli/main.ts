@@ -2,6 +2,7 @@ import { checkCommand } from './commands/check.js';
 import { requestCommand } from './commands/request.js';
 import { simulateCommand } from './commands/simulate.js';
 import { statusCommand } from './commands/status.js';
+import { syncCommand } from './commands/sync.js';
 import { type CliIO, EXIT, UsageError } from './io.js';
 
 const COMMANDS: Record<string, (args: string[], io: CliIO) => number | Promise<number>> = {
@@ -9,6 +10,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIO) => number | Promise<n
   request: requestCommand,
   status: statusCommand,
   simulate: simulateCommand,
+  sync: syncCommand,
 };
 
 export const USAGE = `jit — just-in-time access, as GitOps

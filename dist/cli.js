@@ -29207,6 +29207,380 @@ function csvCell(value) {
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
+// src/core/glob.ts
+var GLOBSTAR = 0;
+var ANY = 1;
+var LITERAL = 2;
+var WILDCARD = 3;
+var STAR = 0;
+var QMARK = 1;
+function segMatcher(kind, literal = "", tokens = []) {
+  let start = 0;
+  while (typeof tokens[start] === "string") start++;
+  let end = tokens.length;
+  while (end > start && typeof tokens[end - 1] === "string") end--;
+  const wildcards = tokens.slice(start, end);
+  return {
+    kind,
+    literal: kind === WILDCARD ? tokens.slice(0, start).join("") : literal,
+    suffix: tokens.slice(end).join(""),
+    tokens,
+    byCodePoint: tokens.includes(QMARK),
+    simple: wildcards.length === 1 && wildcards[0] === STAR
+  };
+}
+var GLOBSTAR_SEG = segMatcher(GLOBSTAR);
+var ANY_SEG = segMatcher(ANY);
+function compileGlob(source) {
+  const problems = syntaxProblems(source);
+  const split = splitSegments(source, problems);
+  if (problems.length > 0 || !split) return { problems };
+  const { segments, leadingSlash, trailingSlash } = split;
+  const anchored = leadingSlash || segments.length > 1;
+  const segs = segments.map(toSegMatcher);
+  if (!anchored && segs[0].kind !== GLOBSTAR) segs.unshift(GLOBSTAR_SEG);
+  const last = segments[segments.length - 1];
+  if (last.globstar) {
+    segs.splice(segs.length - 1, 1, ANY_SEG, GLOBSTAR_SEG);
+  }
+  if (trailingSlash) {
+    segs.push(ANY_SEG, GLOBSTAR_SEG);
+  } else if (!last.globstar && !isLoneStar(last)) {
+    segs.push(GLOBSTAR_SEG);
+  }
+  return { glob: { source, segs }, problems: [] };
+}
+function matchSegments(glob, segments) {
+  const pats = glob.segs;
+  let p = 0;
+  let s = 0;
+  let starP = -1;
+  let starS = 0;
+  while (s < segments.length) {
+    const pat = pats[p];
+    if (pat !== void 0 && pat.kind === GLOBSTAR) {
+      starP = p++;
+      starS = s;
+    } else if (pat !== void 0 && segMatches(pat, segments[s])) {
+      p++;
+      s++;
+    } else if (starP >= 0) {
+      p = starP + 1;
+      s = ++starS;
+    } else {
+      return false;
+    }
+  }
+  while (pats[p]?.kind === GLOBSTAR) p++;
+  return p === pats.length;
+}
+function segMatches(pat, seg) {
+  if (pat.kind === LITERAL) return pat.literal === seg;
+  if (pat.kind === ANY) return seg.length > 0;
+  if (!seg.startsWith(pat.literal) || !seg.endsWith(pat.suffix)) return false;
+  if (pat.simple) return seg.length >= pat.literal.length + pat.suffix.length;
+  const chars = pat.byCodePoint ? Array.from(seg) : seg;
+  return matchChars(pat.tokens, chars);
+}
+function matchChars(tokens, chars) {
+  let t = 0;
+  let c = 0;
+  let starT = -1;
+  let starC = 0;
+  while (c < chars.length) {
+    const tok = tokens[t];
+    if (tok === STAR) {
+      starT = t++;
+      starC = c;
+    } else if (tok !== void 0 && (tok === QMARK || tok === chars[c])) {
+      t++;
+      c++;
+    } else if (starT >= 0) {
+      t = starT + 1;
+      c = ++starC;
+    } else {
+      return false;
+    }
+  }
+  while (tokens[t] === STAR) t++;
+  return t === tokens.length;
+}
+function isLoneStar(seg) {
+  return !seg.globstar && seg.tokens.length > 0 && seg.tokens.every((t) => t === STAR);
+}
+function toSegMatcher(seg) {
+  if (seg.globstar) return GLOBSTAR_SEG;
+  const tokens = seg.tokens.filter((t, i) => !(t === STAR && seg.tokens[i - 1] === STAR));
+  if (tokens.length === 1 && tokens[0] === STAR) return ANY_SEG;
+  if (tokens.every((t) => typeof t === "string")) return segMatcher(LITERAL, tokens.join(""));
+  return segMatcher(WILDCARD, "", tokens);
+}
+function syntaxProblems(source) {
+  const problems = [];
+  if (source.startsWith("!")) {
+    problems.push({
+      problem: `the pattern "${source}" uses "!" negation, which CODEOWNERS does not support`,
+      fix: 'Remove the "!" and give the excluded paths a later rule with no owners instead.'
+    });
+  }
+  if (source.startsWith("\\#")) {
+    problems.push({
+      problem: `the pattern "${source}" escapes a leading "#" with "\\", which CODEOWNERS does not support`,
+      fix: 'Match the file with a wildcard instead, for example "?name" or "/dir/*name".',
+      ambiguous: true
+    });
+  }
+  let escaped = false;
+  for (const ch of source) {
+    if (escaped) {
+      escaped = false;
+    } else if (ch === "\\") {
+      escaped = true;
+    } else if (ch === "[" || ch === "]") {
+      problems.push({
+        problem: `the pattern "${source}" uses "[ ]" character ranges, which CODEOWNERS does not support`,
+        fix: 'Write one rule per path, or use "?" or "*" wildcards.'
+      });
+      break;
+    } else if (ch === "#") {
+      problems.push({
+        problem: `the pattern "${source}" contains "#", which GitHub may read as the start of a comment`,
+        fix: 'Replace the "#" with "?" in the pattern.',
+        ambiguous: true
+      });
+      break;
+    }
+  }
+  if (escaped) {
+    problems.push({
+      problem: `the pattern "${source}" ends with a lone "\\"`,
+      fix: "Remove the trailing backslash.",
+      ambiguous: true
+    });
+  }
+  return problems;
+}
+function splitSegments(source, problems) {
+  const segments = [];
+  let current = { tokens: [], globstar: false };
+  let raw = "";
+  let escaped = false;
+  const close = () => {
+    current.globstar = raw === "**";
+    segments.push(current);
+    current = { tokens: [], globstar: false };
+    raw = "";
+  };
+  for (const ch of source) {
+    if (escaped) {
+      escaped = false;
+      raw += `\\${ch}`;
+      if (ch === "/") close();
+      else current.tokens.push(ch);
+    } else if (ch === "\\") {
+      escaped = true;
+    } else if (ch === "/") {
+      close();
+    } else {
+      raw += ch;
+      current.tokens.push(ch === "*" ? STAR : ch === "?" ? QMARK : ch);
+    }
+  }
+  close();
+  const leadingSlash = segments.length > 1 && segments[0].tokens.length === 0;
+  const trailingSlash = segments.length > 1 && segments[segments.length - 1].tokens.length === 0;
+  const inner = segments.slice(leadingSlash ? 1 : 0, trailingSlash ? -1 : void 0);
+  if (inner.length === 0) {
+    problems.push({
+      problem: `the pattern "${source}" names no file or directory, so it matches nothing`,
+      fix: 'Use "*" to match every file.',
+      ambiguous: true
+    });
+    return void 0;
+  }
+  for (const seg of inner) {
+    const text = seg.tokens.map((t) => typeof t === "string" ? t : "*").join("");
+    if (seg.tokens.length === 0) {
+      problems.push({
+        problem: `the pattern "${source}" contains an empty path segment ("//")`,
+        fix: 'Use a single "/" between directories.',
+        ambiguous: true
+      });
+      return void 0;
+    }
+    if (text === "." || text === "..") {
+      problems.push({
+        problem: `the pattern "${source}" contains a "${text}" segment, which never appears in repository paths`,
+        fix: 'Write the path from the repository root without "." or "..".',
+        ambiguous: true
+      });
+      return void 0;
+    }
+  }
+  return { segments: inner, leadingSlash, trailingSlash };
+}
+
+// src/core/codeowners.ts
+var CODEOWNERS_PATHS = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
+var CODEOWNERS_MAX_BYTES = 3e6;
+function locateCodeowners(files) {
+  for (const path of CODEOWNERS_PATHS) {
+    const text = files(path);
+    if (typeof text === "string") return { path, text };
+  }
+  return void 0;
+}
+var LOGIN = /^@[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+var TEAM = /^@[A-Za-z0-9][A-Za-z0-9_-]{0,99}\/[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
+var EMAIL = /^[A-Za-z0-9.!#$%&'*+=?^_`{|}~/-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$/;
+function ownerKind(owner) {
+  if (LOGIN.test(owner)) return "user";
+  if (TEAM.test(owner)) return "team";
+  if (EMAIL.test(owner)) return "email";
+  return void 0;
+}
+function parseCodeowners(text, path) {
+  const rules = [];
+  const errors = [];
+  if (typeof text !== "string") return { rules, errors };
+  const bytes = utf8Length(text);
+  if (bytes >= CODEOWNERS_MAX_BYTES) {
+    errors.push(
+      finding(
+        "E_CODEOWNERS_INVALID",
+        `${path}: the file is ${bytes} bytes; GitHub ignores a CODEOWNERS file of 3 MB or more. Shorten it, for example with wildcard patterns.`,
+        { path }
+      )
+    );
+    return { rules, errors };
+  }
+  const lines = text.replace(/^\uFEFF/, "").split("\n");
+  lines.forEach((raw, index) => {
+    const result = parseLine(raw.endsWith("\r") ? raw.slice(0, -1) : raw);
+    if (result === void 0) return;
+    const line2 = index + 1;
+    if ("problems" in result) {
+      errors.push(lineFinding(path, line2, raw, result.problems));
+    } else {
+      rules.push({ pattern: result.pattern, owners: result.owners, line: line2 });
+    }
+  });
+  return { rules, errors };
+}
+function ownersFor(rules, filePath) {
+  if (typeof filePath !== "string") return { owners: [] };
+  const segments = filePath.split("/");
+  for (let i = rules.length - 1; i >= 0; i--) {
+    const rule = rules[i];
+    const glob = compiled(rule);
+    if (glob && matchSegments(glob, segments)) return { owners: [...rule.owners], rule };
+  }
+  return { owners: [] };
+}
+var cache = /* @__PURE__ */ new WeakMap();
+function compiled(rule) {
+  const hit = cache.get(rule);
+  if (hit && hit.pattern === rule.pattern) return hit.glob;
+  const glob = compileGlob(rule.pattern).glob;
+  cache.set(rule, { pattern: rule.pattern, glob });
+  return glob;
+}
+function parseLine(line2) {
+  const trimmed = line2.replace(/^[ \t]+|[ \t]+$/g, "");
+  if (trimmed === "" || trimmed.startsWith("#")) return void 0;
+  const problems = [];
+  const bad = new RegExp("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]|(?! )\\p{Zs}", "u").exec(trimmed.replace(/\t/g, " "));
+  if (bad) {
+    return {
+      problems: [
+        {
+          problem: `the line contains the invisible or control character ${codePoint(bad[0])}`,
+          fix: "Remove it, and separate the pattern and owners with plain spaces.",
+          ambiguous: true
+        }
+      ]
+    };
+  }
+  const tokens = tokenize(trimmed);
+  const pattern = tokens[0];
+  const glob = compileGlob(pattern);
+  problems.push(...glob.problems);
+  const owners = tokens.slice(1);
+  for (const owner of owners) {
+    if (ownerKind(owner) === void 0) problems.push(ownerProblem(owner));
+  }
+  return problems.length > 0 ? { problems } : { pattern, owners };
+}
+function tokenize(line2) {
+  const tokens = [];
+  let current = "";
+  let escaped = false;
+  for (const ch of line2) {
+    if (escaped) {
+      current += ch;
+      escaped = false;
+    } else if (ch === " " || ch === "	") {
+      if (current !== "") tokens.push(current);
+      current = "";
+    } else if (ch === "#" && current === "" && tokens.length > 0) {
+      return tokens;
+    } else {
+      if (ch === "\\") escaped = true;
+      current += ch;
+    }
+  }
+  if (current !== "") tokens.push(current);
+  return tokens;
+}
+function ownerProblem(owner) {
+  const problem = `the owner "${owner}" is not an @login, an @org/team or an email address`;
+  if (owner === "@") return { problem, fix: 'Write the login or team after the "@".' };
+  if (owner.includes(",")) {
+    return { problem, fix: "Separate owners with spaces, not commas." };
+  }
+  if (/[^\x20-\x7E]/.test(owner)) {
+    return { problem, fix: 'Type it again in plain ASCII; lookalikes such as "\uFF20" are not "@".' };
+  }
+  if (!owner.startsWith("@") && !owner.includes("@")) {
+    return { problem, fix: `Write it as "@${owner}".` };
+  }
+  return {
+    problem,
+    fix: 'Use "@login", "@org/team-slug" or "name@example.com" (one owner per word).'
+  };
+}
+function lineFinding(path, line2, raw, problems) {
+  const what = problems.map((p) => p.problem).join("; ");
+  const verdict = problems.every((p) => p.ambiguous) ? "its meaning on GitHub is uncertain, so jit-access rejects the line" : "GitHub skips this line";
+  const fixes = problems.map((p) => p.fix).join(" ");
+  return finding(
+    "E_CODEOWNERS_INVALID",
+    `${path} line ${line2} (${visible(raw)}): ${what}; ${verdict}. ${fixes}`,
+    { path, line: line2 }
+  );
+}
+function visible(raw) {
+  const chars = Array.from(raw.replace(/\r$/, ""));
+  const shown = chars.slice(0, 200).join("") + (chars.length > 200 ? "\u2026" : "");
+  return `"${shown.replace(new RegExp("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]|(?! )\\p{Zs}", "gu"), (ch) => `[${codePoint(ch)}]`)}"`;
+}
+function codePoint(ch) {
+  return `U+${ch.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+function utf8Length(text) {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) bytes += 1;
+    else if (c < 2048) bytes += 2;
+    else if (c >= 55296 && c <= 56319 && i + 1 < text.length) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
 // src/core/policy.ts
 var POLICY_MAX_BYTES = 256 * 1024;
 var POLICY_MAX_DEPTH = 32;
@@ -29672,6 +30046,11 @@ function checkTree(tree, now, teams = OFFLINE_TEAMS) {
     loaded.push(g);
   }
   for (const list of crossGrantFindings(loaded, policies, now).values()) errors.push(...list);
+  const codeowners = locateCodeowners((p) => {
+    const f = tree.get(p);
+    return f ? new TextDecoder().decode(f.bytes) : void 0;
+  });
+  if (codeowners) errors.push(...parseCodeowners(codeowners.text, codeowners.path).errors);
   const notes = teamOnly.size > 0 ? [
     `${teamOnly.size} grant(s) are eligible only through team membership, which is not verified offline; the gate verifies it on each pull request.`
   ] : [];
@@ -29765,380 +30144,6 @@ function checkCommand(args, io) {
 import { execFileSync } from "node:child_process";
 import { existsSync as existsSync2, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join as join3 } from "node:path";
-
-// src/core/glob.ts
-var GLOBSTAR = 0;
-var ANY = 1;
-var LITERAL = 2;
-var WILDCARD = 3;
-var STAR = 0;
-var QMARK = 1;
-function segMatcher(kind, literal = "", tokens = []) {
-  let start = 0;
-  while (typeof tokens[start] === "string") start++;
-  let end = tokens.length;
-  while (end > start && typeof tokens[end - 1] === "string") end--;
-  const wildcards = tokens.slice(start, end);
-  return {
-    kind,
-    literal: kind === WILDCARD ? tokens.slice(0, start).join("") : literal,
-    suffix: tokens.slice(end).join(""),
-    tokens,
-    byCodePoint: tokens.includes(QMARK),
-    simple: wildcards.length === 1 && wildcards[0] === STAR
-  };
-}
-var GLOBSTAR_SEG = segMatcher(GLOBSTAR);
-var ANY_SEG = segMatcher(ANY);
-function compileGlob(source) {
-  const problems = syntaxProblems(source);
-  const split = splitSegments(source, problems);
-  if (problems.length > 0 || !split) return { problems };
-  const { segments, leadingSlash, trailingSlash } = split;
-  const anchored = leadingSlash || segments.length > 1;
-  const segs = segments.map(toSegMatcher);
-  if (!anchored && segs[0].kind !== GLOBSTAR) segs.unshift(GLOBSTAR_SEG);
-  const last = segments[segments.length - 1];
-  if (last.globstar) {
-    segs.splice(segs.length - 1, 1, ANY_SEG, GLOBSTAR_SEG);
-  }
-  if (trailingSlash) {
-    segs.push(ANY_SEG, GLOBSTAR_SEG);
-  } else if (!last.globstar && !isLoneStar(last)) {
-    segs.push(GLOBSTAR_SEG);
-  }
-  return { glob: { source, segs }, problems: [] };
-}
-function matchSegments(glob, segments) {
-  const pats = glob.segs;
-  let p = 0;
-  let s = 0;
-  let starP = -1;
-  let starS = 0;
-  while (s < segments.length) {
-    const pat = pats[p];
-    if (pat !== void 0 && pat.kind === GLOBSTAR) {
-      starP = p++;
-      starS = s;
-    } else if (pat !== void 0 && segMatches(pat, segments[s])) {
-      p++;
-      s++;
-    } else if (starP >= 0) {
-      p = starP + 1;
-      s = ++starS;
-    } else {
-      return false;
-    }
-  }
-  while (pats[p]?.kind === GLOBSTAR) p++;
-  return p === pats.length;
-}
-function segMatches(pat, seg) {
-  if (pat.kind === LITERAL) return pat.literal === seg;
-  if (pat.kind === ANY) return seg.length > 0;
-  if (!seg.startsWith(pat.literal) || !seg.endsWith(pat.suffix)) return false;
-  if (pat.simple) return seg.length >= pat.literal.length + pat.suffix.length;
-  const chars = pat.byCodePoint ? Array.from(seg) : seg;
-  return matchChars(pat.tokens, chars);
-}
-function matchChars(tokens, chars) {
-  let t = 0;
-  let c = 0;
-  let starT = -1;
-  let starC = 0;
-  while (c < chars.length) {
-    const tok = tokens[t];
-    if (tok === STAR) {
-      starT = t++;
-      starC = c;
-    } else if (tok !== void 0 && (tok === QMARK || tok === chars[c])) {
-      t++;
-      c++;
-    } else if (starT >= 0) {
-      t = starT + 1;
-      c = ++starC;
-    } else {
-      return false;
-    }
-  }
-  while (tokens[t] === STAR) t++;
-  return t === tokens.length;
-}
-function isLoneStar(seg) {
-  return !seg.globstar && seg.tokens.length > 0 && seg.tokens.every((t) => t === STAR);
-}
-function toSegMatcher(seg) {
-  if (seg.globstar) return GLOBSTAR_SEG;
-  const tokens = seg.tokens.filter((t, i) => !(t === STAR && seg.tokens[i - 1] === STAR));
-  if (tokens.length === 1 && tokens[0] === STAR) return ANY_SEG;
-  if (tokens.every((t) => typeof t === "string")) return segMatcher(LITERAL, tokens.join(""));
-  return segMatcher(WILDCARD, "", tokens);
-}
-function syntaxProblems(source) {
-  const problems = [];
-  if (source.startsWith("!")) {
-    problems.push({
-      problem: `the pattern "${source}" uses "!" negation, which CODEOWNERS does not support`,
-      fix: 'Remove the "!" and give the excluded paths a later rule with no owners instead.'
-    });
-  }
-  if (source.startsWith("\\#")) {
-    problems.push({
-      problem: `the pattern "${source}" escapes a leading "#" with "\\", which CODEOWNERS does not support`,
-      fix: 'Match the file with a wildcard instead, for example "?name" or "/dir/*name".',
-      ambiguous: true
-    });
-  }
-  let escaped = false;
-  for (const ch of source) {
-    if (escaped) {
-      escaped = false;
-    } else if (ch === "\\") {
-      escaped = true;
-    } else if (ch === "[" || ch === "]") {
-      problems.push({
-        problem: `the pattern "${source}" uses "[ ]" character ranges, which CODEOWNERS does not support`,
-        fix: 'Write one rule per path, or use "?" or "*" wildcards.'
-      });
-      break;
-    } else if (ch === "#") {
-      problems.push({
-        problem: `the pattern "${source}" contains "#", which GitHub may read as the start of a comment`,
-        fix: 'Replace the "#" with "?" in the pattern.',
-        ambiguous: true
-      });
-      break;
-    }
-  }
-  if (escaped) {
-    problems.push({
-      problem: `the pattern "${source}" ends with a lone "\\"`,
-      fix: "Remove the trailing backslash.",
-      ambiguous: true
-    });
-  }
-  return problems;
-}
-function splitSegments(source, problems) {
-  const segments = [];
-  let current = { tokens: [], globstar: false };
-  let raw = "";
-  let escaped = false;
-  const close = () => {
-    current.globstar = raw === "**";
-    segments.push(current);
-    current = { tokens: [], globstar: false };
-    raw = "";
-  };
-  for (const ch of source) {
-    if (escaped) {
-      escaped = false;
-      raw += `\\${ch}`;
-      if (ch === "/") close();
-      else current.tokens.push(ch);
-    } else if (ch === "\\") {
-      escaped = true;
-    } else if (ch === "/") {
-      close();
-    } else {
-      raw += ch;
-      current.tokens.push(ch === "*" ? STAR : ch === "?" ? QMARK : ch);
-    }
-  }
-  close();
-  const leadingSlash = segments.length > 1 && segments[0].tokens.length === 0;
-  const trailingSlash = segments.length > 1 && segments[segments.length - 1].tokens.length === 0;
-  const inner = segments.slice(leadingSlash ? 1 : 0, trailingSlash ? -1 : void 0);
-  if (inner.length === 0) {
-    problems.push({
-      problem: `the pattern "${source}" names no file or directory, so it matches nothing`,
-      fix: 'Use "*" to match every file.',
-      ambiguous: true
-    });
-    return void 0;
-  }
-  for (const seg of inner) {
-    const text = seg.tokens.map((t) => typeof t === "string" ? t : "*").join("");
-    if (seg.tokens.length === 0) {
-      problems.push({
-        problem: `the pattern "${source}" contains an empty path segment ("//")`,
-        fix: 'Use a single "/" between directories.',
-        ambiguous: true
-      });
-      return void 0;
-    }
-    if (text === "." || text === "..") {
-      problems.push({
-        problem: `the pattern "${source}" contains a "${text}" segment, which never appears in repository paths`,
-        fix: 'Write the path from the repository root without "." or "..".',
-        ambiguous: true
-      });
-      return void 0;
-    }
-  }
-  return { segments: inner, leadingSlash, trailingSlash };
-}
-
-// src/core/codeowners.ts
-var CODEOWNERS_PATHS = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
-var CODEOWNERS_MAX_BYTES = 3e6;
-function locateCodeowners(files) {
-  for (const path of CODEOWNERS_PATHS) {
-    const text = files(path);
-    if (typeof text === "string") return { path, text };
-  }
-  return void 0;
-}
-var LOGIN = /^@[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
-var TEAM = /^@[A-Za-z0-9][A-Za-z0-9_-]{0,99}\/[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
-var EMAIL = /^[A-Za-z0-9.!#$%&'*+=?^_`{|}~/-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$/;
-function ownerKind(owner) {
-  if (LOGIN.test(owner)) return "user";
-  if (TEAM.test(owner)) return "team";
-  if (EMAIL.test(owner)) return "email";
-  return void 0;
-}
-function parseCodeowners(text, path) {
-  const rules = [];
-  const errors = [];
-  if (typeof text !== "string") return { rules, errors };
-  const bytes = utf8Length(text);
-  if (bytes >= CODEOWNERS_MAX_BYTES) {
-    errors.push(
-      finding(
-        "E_CODEOWNERS_INVALID",
-        `${path}: the file is ${bytes} bytes; GitHub ignores a CODEOWNERS file of 3 MB or more. Shorten it, for example with wildcard patterns.`,
-        { path }
-      )
-    );
-    return { rules, errors };
-  }
-  const lines = text.replace(/^\uFEFF/, "").split("\n");
-  lines.forEach((raw, index) => {
-    const result = parseLine(raw.endsWith("\r") ? raw.slice(0, -1) : raw);
-    if (result === void 0) return;
-    const line2 = index + 1;
-    if ("problems" in result) {
-      errors.push(lineFinding(path, line2, raw, result.problems));
-    } else {
-      rules.push({ pattern: result.pattern, owners: result.owners, line: line2 });
-    }
-  });
-  return { rules, errors };
-}
-function ownersFor(rules, filePath) {
-  if (typeof filePath !== "string") return { owners: [] };
-  const segments = filePath.split("/");
-  for (let i = rules.length - 1; i >= 0; i--) {
-    const rule = rules[i];
-    const glob = compiled(rule);
-    if (glob && matchSegments(glob, segments)) return { owners: [...rule.owners], rule };
-  }
-  return { owners: [] };
-}
-var cache = /* @__PURE__ */ new WeakMap();
-function compiled(rule) {
-  const hit = cache.get(rule);
-  if (hit && hit.pattern === rule.pattern) return hit.glob;
-  const glob = compileGlob(rule.pattern).glob;
-  cache.set(rule, { pattern: rule.pattern, glob });
-  return glob;
-}
-function parseLine(line2) {
-  const trimmed = line2.replace(/^[ \t]+|[ \t]+$/g, "");
-  if (trimmed === "" || trimmed.startsWith("#")) return void 0;
-  const problems = [];
-  const bad = new RegExp("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]|(?! )\\p{Zs}", "u").exec(trimmed.replace(/\t/g, " "));
-  if (bad) {
-    return {
-      problems: [
-        {
-          problem: `the line contains the invisible or control character ${codePoint(bad[0])}`,
-          fix: "Remove it, and separate the pattern and owners with plain spaces.",
-          ambiguous: true
-        }
-      ]
-    };
-  }
-  const tokens = tokenize(trimmed);
-  const pattern = tokens[0];
-  const glob = compileGlob(pattern);
-  problems.push(...glob.problems);
-  const owners = tokens.slice(1);
-  for (const owner of owners) {
-    if (ownerKind(owner) === void 0) problems.push(ownerProblem(owner));
-  }
-  return problems.length > 0 ? { problems } : { pattern, owners };
-}
-function tokenize(line2) {
-  const tokens = [];
-  let current = "";
-  let escaped = false;
-  for (const ch of line2) {
-    if (escaped) {
-      current += ch;
-      escaped = false;
-    } else if (ch === " " || ch === "	") {
-      if (current !== "") tokens.push(current);
-      current = "";
-    } else if (ch === "#" && current === "" && tokens.length > 0) {
-      return tokens;
-    } else {
-      if (ch === "\\") escaped = true;
-      current += ch;
-    }
-  }
-  if (current !== "") tokens.push(current);
-  return tokens;
-}
-function ownerProblem(owner) {
-  const problem = `the owner "${owner}" is not an @login, an @org/team or an email address`;
-  if (owner === "@") return { problem, fix: 'Write the login or team after the "@".' };
-  if (owner.includes(",")) {
-    return { problem, fix: "Separate owners with spaces, not commas." };
-  }
-  if (/[^\x20-\x7E]/.test(owner)) {
-    return { problem, fix: 'Type it again in plain ASCII; lookalikes such as "\uFF20" are not "@".' };
-  }
-  if (!owner.startsWith("@") && !owner.includes("@")) {
-    return { problem, fix: `Write it as "@${owner}".` };
-  }
-  return {
-    problem,
-    fix: 'Use "@login", "@org/team-slug" or "name@example.com" (one owner per word).'
-  };
-}
-function lineFinding(path, line2, raw, problems) {
-  const what = problems.map((p) => p.problem).join("; ");
-  const verdict = problems.every((p) => p.ambiguous) ? "its meaning on GitHub is uncertain, so jit-access rejects the line" : "GitHub skips this line";
-  const fixes = problems.map((p) => p.fix).join(" ");
-  return finding(
-    "E_CODEOWNERS_INVALID",
-    `${path} line ${line2} (${visible(raw)}): ${what}; ${verdict}. ${fixes}`,
-    { path, line: line2 }
-  );
-}
-function visible(raw) {
-  const chars = Array.from(raw.replace(/\r$/, ""));
-  const shown = chars.slice(0, 200).join("") + (chars.length > 200 ? "\u2026" : "");
-  return `"${shown.replace(new RegExp("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]|(?! )\\p{Zs}", "gu"), (ch) => `[${codePoint(ch)}]`)}"`;
-}
-function codePoint(ch) {
-  return `U+${ch.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
-}
-function utf8Length(text) {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 128) bytes += 1;
-    else if (c < 2048) bytes += 2;
-    else if (c >= 55296 && c <= 56319 && i + 1 < text.length) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
 
 // src/core/request.ts
 var import_yaml2 = __toESM(require_dist(), 1);

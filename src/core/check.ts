@@ -1,3 +1,4 @@
+import { locateCodeowners, parseCodeowners } from './codeowners.js';
 import type { Finding } from './codes.js';
 import { loadGrant } from './grant.js';
 import type { Grant } from './model.js';
@@ -56,6 +57,12 @@ export function checkTree(
     loaded.push(g);
   }
   for (const list of crossGrantFindings(loaded, policies, now).values()) errors.push(...list);
+  // An invalid CODEOWNERS line denies every request on the gate; say so before anyone asks.
+  const codeowners = locateCodeowners((p) => {
+    const f = tree.get(p);
+    return f ? new TextDecoder().decode(f.bytes) : undefined;
+  });
+  if (codeowners) errors.push(...parseCodeowners(codeowners.text, codeowners.path).errors);
   const notes =
     teamOnly.size > 0
       ? [

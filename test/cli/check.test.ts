@@ -82,3 +82,15 @@ describe('jit check', () => {
     ).toBe('bin/jit.js');
   });
 });
+
+describe('jit check: CODEOWNERS', () => {
+  it('an invalid CODEOWNERS line is an error (it would deny every request on the gate)', async () => {
+    const dir = exampleCopy();
+    writeFileSync(join(dir, '.github/CODEOWNERS'), '/grants/coupa/ procurement-leads\n');
+    const r = await jit(['check', '--root', dir, '--json', '--now', '2026-12-05T10:00:00Z']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).errors.map((e: { code: string }) => e.code)).toEqual([
+      'E_CODEOWNERS_INVALID',
+    ]);
+  });
+});

@@ -214,6 +214,8 @@ describe('the deployment workflows do what SPEC §8 and §10 say', () => {
     expect(commands('jit-expire.yml')).toEqual(['expire']);
     expect(commands('jit-sync.yml')).toEqual(['sync']);
     expect(localSteps(wf('jit-expire.yml'))[0]?.with).toMatchObject({ 'auto-merge': true });
+    // auto-merge posts the gate's status on the removal PR before merging it
+    expect(jobs(wf('jit-expire.yml'))[0]?.permissions).toMatchObject({ statuses: 'write' });
     for (const f of ['jit-evaluate.yml', 'jit-evaluate-review.yml'])
       expect(localSteps(wf(f))[0]?.with).toMatchObject({ merge: 'squash' });
   });

@@ -24,6 +24,8 @@ export interface SystemReport {
   failed: number;
   /** Requests sent to the target (HTTP requests or SQL statements, retries included). */
   requests: number;
+  /** Time spent talking to the target (listing and applying), in milliseconds. */
+  ms: number;
 }
 
 export interface SyncSummary {
@@ -80,6 +82,7 @@ export async function executeSync(input: ExecuteInput): Promise<ExecuteResult> {
     const connector = built.connector;
     const groups = mappedGroups((policy as { value: Policy }).value);
     const before = counter(connector);
+    const started = performance.now();
     try {
       actual.set(system, await connector.listMembers(groups));
       live.set(system, connector);
@@ -87,6 +90,7 @@ export async function executeSync(input: ExecuteInput): Promise<ExecuteResult> {
       report.errors.push(`${system}: ${(err as Error).message}; nothing changed in ${system}.`);
       log(report.errors.at(-1)!);
     }
+    report.ms += performance.now() - started;
     // A connector without a counter (PostgreSQL) lists with one statement.
     report.requests += before === undefined ? 1 : counter(connector)! - before;
     baseline.set(system, counter(connector) ?? 0);
@@ -106,7 +110,9 @@ export async function executeSync(input: ExecuteInput): Promise<ExecuteResult> {
     }
     if (entries.length === 0) continue;
     const connector = live.get(system)!;
+    const started = performance.now();
     const applied = await applySystem(connector, entries);
+    report.ms += performance.now() - started;
     const cost = counter(connector);
     report.requests +=
       cost === undefined
@@ -124,6 +130,7 @@ export async function executeSync(input: ExecuteInput): Promise<ExecuteResult> {
   for (const system of plan.systems) log(line(reports.get(system)!, input.dryRun));
   const all = [...reports.values()];
   const sum = (k: keyof SyncSummary) => all.reduce((n, r) => n + r[k], 0);
+  for (const r of all) r.ms = Math.round(r.ms);
   return {
     plan,
     reports: all,
@@ -169,11 +176,21 @@ function counter(c: Connector): number | undefined {
 }
 
 function emptyReport(system: string, type: string): SystemReport {
-  return { system, type, errors: [], added: 0, removed: 0, unchanged: 0, failed: 0, requests: 0 };
+  return {
+    system,
+    type,
+    errors: [],
+    added: 0,
+    removed: 0,
+    unchanged: 0,
+    failed: 0,
+    requests: 0,
+    ms: 0,
+  };
 }
 
 function line(r: SystemReport, dryRun: boolean): string {
   const verb = dryRun ? 'would add' : 'added';
   const rem = dryRun ? 'would remove' : 'removed';
-  return `${r.system} (${r.type}): ${verb} ${r.added}, ${rem} ${r.removed}, unchanged ${r.unchanged}, failed ${r.failed}, ${r.requests} request(s)`;
+  return `${r.system} (${r.type}): ${verb} ${r.added}, ${rem} ${r.removed}, unchanged ${r.unchanged}, failed ${r.failed}, ${r.requests} request(s) in ${Math.round(r.ms)} ms`;
 }

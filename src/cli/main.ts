@@ -1,3 +1,4 @@
+import { auditCommand } from './commands/audit.js';
 import { checkCommand } from './commands/check.js';
 import { requestCommand } from './commands/request.js';
 import { simulateCommand } from './commands/simulate.js';
@@ -6,6 +7,7 @@ import { syncCommand } from './commands/sync.js';
 import { type CliIO, EXIT, UsageError } from './io.js';
 
 const COMMANDS: Record<string, (args: string[], io: CliIO) => number | Promise<number>> = {
+  audit: auditCommand,
   check: checkCommand,
   request: requestCommand,
   status: statusCommand,

@@ -42,7 +42,10 @@ const KEYS = {
 
 /** Trailer values are single-line and free of characters that could forge another trailer. */
 function clean(v: string): string {
-  return v.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' ').trim().slice(0, 300);
+  return v
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' ')
+    .trim()
+    .slice(0, 300);
 }
 
 /** Renders the trailer block (to append after a blank line in a commit message). */
@@ -72,7 +75,10 @@ export function formatTrailers(t: AuditTrailers): string {
  * `Jit-Grant:` line quoted in a PR body earlier in a squash message is not evidence.
  */
 export function parseTrailers(message: string): AuditTrailers {
-  const paragraphs = message.replace(/\r\n/g, '\n').trimEnd().split(/\n\s*\n/);
+  const paragraphs = message
+    .replace(/\r\n/g, '\n')
+    .trimEnd()
+    .split(/\n\s*\n/);
   const last = paragraphs[paragraphs.length - 1] ?? '';
   const out: AuditTrailers = { grants: [], revoked: [], expired: [] };
   let current: GrantTrailer | undefined;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { BudgetExceeded, RestGitHub } from '../github/rest.js';
 import { runEvaluate } from './evaluate-command.js';
+import { runExpire } from './expire-command.js';
 import { envInputs, readInputs } from './inputs.js';
 import type { Runner } from './runner.js';
 
@@ -34,6 +35,7 @@ export async function run(env: Record<string, string | undefined> = process.env)
   const runner = actionsRunner(env);
   try {
     if (inputs.command === 'evaluate') await runEvaluate(inputs, port, runner);
+    else if (inputs.command === 'expire') await runExpire(inputs, port, runner);
     else core.setFailed(`command ${inputs.command} is not available in this version`);
   } catch (e) {
     if (e instanceof BudgetExceeded) core.setFailed(e.message);

@@ -1,5 +1,6 @@
 import { auditCommand } from './commands/audit.js';
 import { checkCommand } from './commands/check.js';
+import { expireCommand } from './commands/expire.js';
 import { requestCommand } from './commands/request.js';
 import { simulateCommand } from './commands/simulate.js';
 import { statusCommand } from './commands/status.js';
@@ -9,6 +10,7 @@ import { type CliIO, EXIT, UsageError } from './io.js';
 const COMMANDS: Record<string, (args: string[], io: CliIO) => number | Promise<number>> = {
   audit: auditCommand,
   check: checkCommand,
+  expire: expireCommand,
   request: requestCommand,
   status: statusCommand,
   simulate: simulateCommand,

@@ -10,7 +10,15 @@
 // meaningless. Goals (at the largest size): audit within 5x the floor, verify at most 1.25x
 // audit, peak RSS under 300 MB. A missed goal is reported, not fatal.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +62,8 @@ function cliPath(notes) {
         ? 'dist/cli.js is older than some file in src/'
         : undefined;
   if (!why) return 'bin/jit.js';
-  const outdir = join(WORK, 'audit-build');
+  mkdirSync(WORK, { recursive: true });
+  const outdir = mkdtempSync(join(WORK, 'audit-build-'));
   const b = spawnSync(process.execPath, ['scripts/build.mjs'], {
     cwd: REPO,
     env: { ...process.env, JIT_BUILD_OUTDIR: outdir },
@@ -62,7 +71,7 @@ function cliPath(notes) {
   });
   if (b.status !== 0) throw new Inconsistent('bundling the current sources failed');
   notes.push(
-    `note: ${why}; measured a fresh bundle of the current sources (.tmp/bench/audit-build/cli.js, same build script).`,
+    `note: ${why}; measured a fresh bundle of the current sources (in .tmp/bench, same build script).`,
   );
   return join(outdir, 'cli.js');
 }
@@ -143,7 +152,17 @@ function summarize(label, samples) {
 }
 
 function sizeCase(n, runs, cli, log) {
-  const root = join(WORK, `audit-${n}`);
+  // A directory of this run's own: parts may run concurrently from several shells.
+  mkdirSync(WORK, { recursive: true });
+  const root = mkdtempSync(join(WORK, `audit-${n}-`));
+  try {
+    return measureCase(root, n, runs, cli, log);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function measureCase(root, n, runs, cli, log) {
   const t0 = Date.now();
   const gen = generateHistory({ root, n, seed: 20261205, policiesDir: join(REPO, 'policies') });
   log(
@@ -192,9 +211,13 @@ export function run({ sizes = DEFAULT_SIZES, runs = DEFAULT_RUNS, log = console.
   const notes = [];
   const cli = cliPath(notes);
   const cases = [];
-  for (const n of sizes) {
-    log(`audit: N = ${n} grant changes (${runs} runs each, interleaved, after one warm-up run)`);
-    cases.push(sizeCase(n, runs, cli, log));
+  try {
+    for (const n of sizes) {
+      log(`audit: N = ${n} grant changes (${runs} runs each, interleaved, after one warm-up run)`);
+      cases.push(sizeCase(n, runs, cli, log));
+    }
+  } finally {
+    if (cli !== 'bin/jit.js') rmSync(dirname(cli), { recursive: true, force: true });
   }
   const rows = [];
   for (const c of cases) {
@@ -249,7 +272,7 @@ export function run({ sizes = DEFAULT_SIZES, runs = DEFAULT_RUNS, log = console.
     ),
     goals,
     data: {
-      cli,
+      cli: cli === 'bin/jit.js' ? cli : 'fresh bundle of the sources',
       cases: cases.map((c) => ({
         n: c.n,
         generated: c.gen,

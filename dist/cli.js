@@ -4445,13 +4445,13 @@ var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar2 = require_Scalar();
-    function resolveBlockScalar(ctx, scalar, onError) {
-      const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+    function resolveBlockScalar(ctx, scalar2, onError) {
+      const start = scalar2.offset;
+      const header = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
+      const lines = scalar2.source ? splitLines(scalar2.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content = lines[i][1];
@@ -4463,12 +4463,12 @@ var require_resolve_block_scalar = __commonJS({
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start + header.length;
-        if (scalar.source)
-          end2 += scalar.source.length;
+        if (scalar2.source)
+          end2 += scalar2.source.length;
         return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar2.indent + header.indent;
+      let offset = scalar2.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
@@ -4546,7 +4546,7 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
+      const end = start + header.length + scalar2.source.length;
       return { value, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
@@ -4629,8 +4629,8 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar2 = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar, strict, onError) {
-      const { offset, type, source, end } = scalar;
+    function resolveFlowScalar(scalar2, strict, onError) {
+      const { offset, type, source, end } = scalar2;
       let _type;
       let value;
       const _onError = (rel, code18, msg) => onError(offset + rel, code18, msg);
@@ -4649,7 +4649,7 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
+          onError(scalar2, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
           return {
             value: "",
             type: null,
@@ -4864,26 +4864,26 @@ var require_compose_scalar = __commonJS({
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
         tag = ctx.schema[identity.SCALAR];
-      let scalar;
+      let scalar2;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar2.Scalar(res);
+        scalar2 = identity.isScalar(res) ? res : new Scalar2.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar2.Scalar(value);
+        scalar2 = new Scalar2.Scalar(value);
       }
-      scalar.range = range;
-      scalar.source = value;
+      scalar2.range = range;
+      scalar2.source = value;
       if (type)
-        scalar.type = type;
+        scalar2.type = type;
       if (tagName)
-        scalar.tag = tagName;
+        scalar2.tag = tagName;
       if (tag.format)
-        scalar.format = tag.format;
+        scalar2.format = tag.format;
       if (comment)
-        scalar.comment = comment;
-      return scalar;
+        scalar2.comment = comment;
+      return scalar2;
     }
     function findScalarTagByName(schema, value, tagName, tagToken, onError) {
       if (tagName === "!")
@@ -6711,37 +6711,37 @@ var require_parser = __commonJS({
           };
         }
       }
-      *scalar(scalar) {
+      *scalar(scalar2) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
           let sep2;
-          if (scalar.end) {
-            sep2 = scalar.end;
+          if (scalar2.end) {
+            sep2 = scalar2.end;
             sep2.push(this.sourceToken);
-            delete scalar.end;
+            delete scalar2.end;
           } else
             sep2 = [this.sourceToken];
           const map = {
             type: "block-map",
-            offset: scalar.offset,
-            indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep2 }]
+            offset: scalar2.offset,
+            indent: scalar2.indent,
+            items: [{ start, key: scalar2, sep: sep2 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
         } else
-          yield* this.lineEnd(scalar);
+          yield* this.lineEnd(scalar2);
       }
-      *blockScalar(scalar) {
+      *blockScalar(scalar2) {
         switch (this.type) {
           case "space":
           case "comment":
           case "newline":
-            scalar.props.push(this.sourceToken);
+            scalar2.props.push(this.sourceToken);
             return;
           case "scalar":
-            scalar.source = this.source;
+            scalar2.source = this.source;
             this.atNewLine = true;
             this.indent = 0;
             if (this.onNewLine) {
@@ -28173,16 +28173,18 @@ var GitError = class extends Error {
   code;
 };
 var GIT_PREFIX = ["-c", "log.showSignature=false", "-c", "core.quotePath=false"];
-function runGit(cwd, args, run) {
-  return new Promise((resolve3, reject) => {
-    const child = spawn("git", ["--literal-pathspecs", ...GIT_PREFIX, ...args], {
-      cwd,
-      env: { ...process.env, LC_ALL: "C", GIT_TERMINAL_PROMPT: "0", GIT_PAGER: "cat" },
-      stdio: ["pipe", "pipe", "pipe"]
-    });
+function spawnGit(cwd, args, onStdout, okCodes = []) {
+  const child = spawn("git", ["--literal-pathspecs", ...GIT_PREFIX, ...args], {
+    cwd,
+    env: { ...process.env, LC_ALL: "C", GIT_TERMINAL_PROMPT: "0", GIT_PAGER: "cat" },
+    stdio: ["pipe", "pipe", "pipe"]
+  });
+  child.stdin.on("error", () => {
+  });
+  const done = new Promise((resolve3, reject) => {
     const err = [];
     let errBytes = 0;
-    child.stdout.on("data", (c) => run.onStdout(c));
+    child.stdout.on("data", onStdout);
     child.stderr.on("data", (c) => {
       if (errBytes < 64 * 1024) err.push(c);
       errBytes += c.length;
@@ -28193,7 +28195,7 @@ function runGit(cwd, args, run) {
     );
     child.on("close", (code18) => {
       const stderr = Buffer.concat(err).toString("utf8").trim();
-      if (code18 === 0 || code18 !== null && run.okCodes?.includes(code18)) resolve3(code18);
+      if (code18 === 0 || code18 !== null && okCodes.includes(code18)) resolve3(code18);
       else
         reject(
           new GitError(
@@ -28203,10 +28205,13 @@ function runGit(cwd, args, run) {
           )
         );
     });
-    child.stdin.on("error", () => {
-    });
-    child.stdin.end(run.stdin ?? "");
   });
+  return { stdin: child.stdin, done };
+}
+function runGit(cwd, args, run) {
+  const p = spawnGit(cwd, args, run.onStdout, run.okCodes);
+  p.stdin.end(run.stdin ?? "");
+  return p.done;
 }
 async function gitText(cwd, args, okCodes = []) {
   const chunks = [];
@@ -28215,18 +28220,38 @@ async function gitText(cwd, args, okCodes = []) {
 }
 
 // src/audit/git-blobs.ts
-async function readBlobs(root, shas, maxBytes) {
-  const ids = [...new Set(shas)];
+function startBlobReader(root, maxBytes) {
   const out = /* @__PURE__ */ new Map();
-  if (ids.length === 0) return out;
+  const asked = /* @__PURE__ */ new Set();
   const parser = createBatchParser(maxBytes, (sha, content) => out.set(sha, content));
-  await runGit(root, ["cat-file", "--batch"], {
-    stdin: `${ids.join("\n")}
-`,
-    onStdout: (c) => parser.push(c)
-  });
-  parser.end();
-  return out;
+  const git = spawnGit(root, ["cat-file", "--batch", "--buffer"], (c) => parser.push(c));
+  let pending = [];
+  const flush = () => {
+    if (pending.length > 0) git.stdin.write(`${pending.join("\n")}
+`);
+    pending = [];
+  };
+  return {
+    /** Asks for a blob (each id once). */
+    want(sha) {
+      if (asked.has(sha)) return;
+      asked.add(sha);
+      pending.push(sha);
+      if (pending.length >= 512) flush();
+    },
+    /** Closes the request list and waits for every answer. */
+    async finish() {
+      flush();
+      git.stdin.end();
+      await git.done;
+      parser.end();
+      return out;
+    },
+    /** Stops the process when the caller gives up (an error elsewhere). */
+    abort() {
+      git.stdin.end();
+    }
+  };
 }
 function createBatchParser(maxBytes, onBlob) {
   let pending = Buffer.alloc(0);
@@ -28396,15 +28421,20 @@ async function loadHistory(root, ref, opts = {}) {
   const { head, shallow } = await resolveRef(root, ref);
   if (head === null) return { head, shallow, commits: [], blobs: /* @__PURE__ */ new Map(), tree: /* @__PURE__ */ new Map() };
   const commits = [];
-  await readLog(root, head, (c) => commits.push(c));
-  const wanted = [];
-  for (const c of commits) {
-    for (const ch of c.changes) {
-      if (ch.oldBlob && ch.oldMode !== "160000") wanted.push(ch.oldBlob);
-      if (ch.newBlob && ch.newMode !== "160000") wanted.push(ch.newBlob);
-    }
+  const reader = startBlobReader(root, GRANT_MAX_BYTES);
+  try {
+    await readLog(root, head, (c) => {
+      commits.push(c);
+      for (const ch of c.changes) {
+        if (ch.oldBlob && ch.oldMode !== "160000") reader.want(ch.oldBlob);
+        if (ch.newBlob && ch.newMode !== "160000") reader.want(ch.newBlob);
+      }
+    });
+  } catch (e) {
+    reader.abort();
+    throw e;
   }
-  const blobs = await readBlobs(root, wanted, GRANT_MAX_BYTES);
+  const blobs = await reader.finish();
   const out = { head, shallow, commits, blobs };
   if (opts.withTree) out.tree = await readGrantsTree(root, head);
   return out;
@@ -28518,23 +28548,55 @@ function asString(s) {
   return "";
 }
 
+// src/core/load/yaml-flat.ts
+function parseFlatYaml(text) {
+  if (!/^[\x20-\x7e\n]*$/.test(text)) return void 0;
+  const out = /* @__PURE__ */ Object.create(null);
+  let keys = 0;
+  for (const line2 of text.split("\n")) {
+    if (line2 === "" || line2[0] === "#") continue;
+    const m = LINE.exec(line2);
+    if (!m) return void 0;
+    const key = m[1];
+    const raw = m[2];
+    if (FORBIDDEN.has(key) || key in out) return void 0;
+    const value = scalar(raw);
+    if (value === void 0) return void 0;
+    out[key] = value;
+    keys++;
+  }
+  if (keys === 0) return void 0;
+  return { ...out };
+}
+var LINE = /^([A-Za-z0-9_][A-Za-z0-9_-]*): (\S.*)$/;
+var FORBIDDEN = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
+function scalar(raw) {
+  if (raw[0] === '"') return /^"[^"\\]*"$/.test(raw) ? raw.slice(1, -1) : void 0;
+  if (raw[0] === "'") return /^'[^']*'$/.test(raw) ? raw.slice(1, -1) : void 0;
+  if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(raw)) return void 0;
+  if (/[[\]{}]|: | #|[: ]$/.test(raw)) return void 0;
+  return raw;
+}
+
 // src/core/audit/content.ts
+var SYMLINK = { fields: {}, problem: "the file is a symbolic link, not a grant" };
+var SUBMODULE = { fields: {}, problem: "the path is a submodule, not a grant" };
+var NONE = { fields: {}, problem: "no content" };
 function contentReader(blobs) {
   const cache2 = /* @__PURE__ */ new Map();
   return (blob, mode, path) => {
-    if (blob === null) return { fields: {}, problem: "no content" };
-    const key = `${blob}\0${mode}\0${path}`;
-    let c = cache2.get(key);
+    if (blob === null) return NONE;
+    if (mode === "120000") return SYMLINK;
+    if (mode === "160000") return SUBMODULE;
+    let c = cache2.get(blob);
     if (!c) {
-      c = readContent(blobs.get(blob), mode, path);
-      cache2.set(key, c);
+      c = readContent(blobs.get(blob), path);
+      cache2.set(blob, c);
     }
     return c;
   };
 }
-function readContent(b, mode, path) {
-  if (mode === "120000") return { fields: {}, problem: "the file is a symbolic link, not a grant" };
-  if (mode === "160000") return { fields: {}, problem: "the path is a submodule, not a grant" };
+function readContent(b, path) {
   if (!b) {
     return {
       fields: {},
@@ -28549,22 +28611,28 @@ function readContent(b, mode, path) {
   }
   const text = decodeFile(b.bytes, path, GRANT_MAX_BYTES);
   if (!text.ok) return { fields: {}, problem: withoutPath(text.errors[0].message, path) };
-  const parsed = parseStrictYaml(text.value, {
-    schema: "failsafe",
-    maxDepth: GRANT_MAX_DEPTH,
-    path
-  });
-  if (!parsed.ok) return { fields: {}, problem: withoutPath(parsed.errors[0].message, path) };
-  const fields = {};
-  for (const [k, v] of Object.entries(parsed.value)) if (typeof v === "string") fields[k] = v;
+  let fields = parseFlatYaml(text.value);
+  if (!fields) {
+    const parsed = parseStrictYaml(text.value, {
+      schema: "failsafe",
+      maxDepth: GRANT_MAX_DEPTH,
+      path
+    });
+    if (!parsed.ok) return { fields: {}, problem: withoutPath(parsed.errors[0].message, path) };
+    fields = {};
+    for (const [k, v] of Object.entries(parsed.value)) if (typeof v === "string") fields[k] = v;
+  }
   const out = { fields };
   const problems = [];
   for (const key of ["starts_at", "expires_at"]) {
     const v = fields[key];
     if (v === void 0) continue;
     const t = parseInstant(v);
-    if (t.ok) out[key === "starts_at" ? "startsAt" : "expiresAt"] = t.ms;
-    else problems.push(`${key} "${oneLine(v, 40)}" ${t.why}`);
+    if (t.ok) {
+      if (key === "starts_at") out.startsAt = t.ms;
+      else out.expiresAt = t.ms;
+      out[key] = formatInstant(t.ms);
+    } else problems.push(`${key} "${oneLine(v, 40)}" ${t.why}`);
   }
   if (fields.expires_at === void 0) problems.push("expires_at is missing");
   if (problems.length > 0) out.problem = problems.join("; ");
@@ -28765,14 +28833,15 @@ function base(ctx, event, path, content, trailer) {
     commit: ctx.commit.sha,
     event,
     path,
-    system: parseGrantPath(path).ok ? path.split("/")[1] : "",
+    // Only grant paths (`grants/<system>/<name>.yaml`) get here.
+    system: path.split("/")[1],
     subject: f.subject ?? f.requester ?? null,
     role: f.role ?? null,
     requester: f.requester ?? trailer?.requestedBy ?? null,
     approvers: null,
     ticket: f.ticket ?? trailer?.ticket ?? null,
-    starts_at: content.startsAt !== void 0 ? formatInstant(content.startsAt) : null,
-    expires_at: content.expiresAt !== void 0 ? formatInstant(content.expiresAt) : null,
+    starts_at: content.starts_at ?? null,
+    expires_at: content.expires_at ?? null,
     pull_request: ctx.pr,
     policy: trailer?.policy ?? null,
     decision: ctx.trailers.decision ?? null,
@@ -28825,7 +28894,16 @@ function pullRequestFromSubject(message4) {
   const m = /^Merge pull request #([0-9]{1,9})\b/.exec(subject) ?? /\(#([0-9]{1,9})\)$/.exec(subject);
   return m ? Number(m[1]) : null;
 }
-var isGrant = (path) => parseGrantPath(path).ok;
+var grantPaths = /* @__PURE__ */ new Map();
+function isGrant(path) {
+  let v = grantPaths.get(path);
+  if (v === void 0) {
+    v = parseGrantPath(path).ok;
+    if (grantPaths.size > 1e5) grantPaths.clear();
+    grantPaths.set(path, v);
+  }
+  return v;
+}
 function filterEvents(events, f) {
   const subject = f.subject !== void 0 ? loginKey(f.subject) : void 0;
   return events.filter((e) => {
@@ -28935,7 +29013,7 @@ function trailerMismatch(t, content) {
       return `its Jit-Expires-At is ${oneLine(t.expiresAt, 40)} while the file's expires_at is ${file2 === void 0 ? "(none)" : oneLine(file2, 40)}`;
     }
   }
-  if (t.requestedBy !== void 0) {
+  if (t.requestedBy !== void 0 && t.change !== "narrowed") {
     const file2 = content.fields.requester;
     if (file2 === void 0 || file2.toLowerCase() !== t.requestedBy.toLowerCase()) {
       return `its Jit-Requested-By is ${oneLine(t.requestedBy, 40)} while the file's requester is ${file2 === void 0 ? "(none)" : oneLine(file2, 40)}`;
@@ -30140,8 +30218,248 @@ function checkCommand(args, io) {
   return report.ok ? EXIT.ok : EXIT.findings;
 }
 
-// src/cli/commands/request.ts
+// src/jobs/expire/origin.ts
 import { execFileSync } from "node:child_process";
+function originalPullRequests(dir, paths) {
+  const out = /* @__PURE__ */ new Map();
+  if (paths.length === 0) return out;
+  const git = (args) => execFileSync("git", ["-C", dir, ...args], {
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "ignore"]
+  });
+  let log;
+  try {
+    if (git(["rev-parse", "--is-shallow-repository"]).trim() === "true") return out;
+    log = git([
+      "log",
+      "--first-parent",
+      "--diff-merges=first-parent",
+      "--no-renames",
+      "--diff-filter=A",
+      "--format=%x1e%s%x1f%B%x1f",
+      "--name-only",
+      "--",
+      "grants/"
+    ]);
+  } catch {
+    return out;
+  }
+  const wanted = new Set(paths);
+  const seen = /* @__PURE__ */ new Set();
+  for (const record of log.split("")) {
+    const [subject = "", body = "", names = ""] = record.split("");
+    const pr = prNumber(subject, body);
+    for (const name of names.split("\n")) {
+      const p = name.trim();
+      if (!wanted.has(p) || seen.has(p)) continue;
+      seen.add(p);
+      if (pr !== void 0) out.set(p, pr);
+    }
+  }
+  return out;
+}
+function prNumber(subject, body) {
+  const t = parseTrailers(body).pr;
+  if (t !== void 0) return t;
+  const m = /\(#([0-9]{1,9})\)\s*$/.exec(subject) ?? /^Merge pull request #([0-9]{1,9}) /.exec(subject);
+  return m ? Number(m[1]) : void 0;
+}
+
+// src/jobs/expire/plan.ts
+var EXPIRED_LABEL = "jit:expired";
+var BRANCH_PREFIX = "jit/expire/";
+function planExpiry(input) {
+  const { now } = input;
+  const covered = /* @__PURE__ */ new Map();
+  for (const pr of [...input.openRemovalPrs].sort((a, b) => a.number - b.number))
+    for (const p of pr.paths) if (!covered.has(p)) covered.set(p, pr.number);
+  const remove = [];
+  const skipped = [];
+  for (const e of input.loadErrors) {
+    const codes = [...new Set(e.findings.map((f) => f.code))].join(", ") || "unreadable";
+    skipped.push({
+      path: e.path,
+      kind: "load-error",
+      reason: `does not load (${codes}); left alone, never deleted blindly. Fix or remove it by hand (\`jit check\` explains).`
+    });
+  }
+  for (const g of input.grants) {
+    if (now < g.expiresAt) continue;
+    const pr = covered.get(g.path);
+    if (pr !== void 0) {
+      skipped.push({
+        path: g.path,
+        kind: "in-open-removal",
+        reason: `already removed by the open removal pull request #${pr}.`
+      });
+      continue;
+    }
+    if (input.blobs) {
+      const tip = input.blobs.tip.get(g.path);
+      if (tip === void 0) {
+        skipped.push({
+          path: g.path,
+          kind: "gone",
+          reason: "already gone from the default branch."
+        });
+        continue;
+      }
+      if (tip !== input.blobs.checkout.get(g.path)) {
+        skipped.push({
+          path: g.path,
+          kind: "changed",
+          reason: "changed on the default branch since the checkout this run read; the next run plans it again."
+        });
+        continue;
+      }
+    }
+    remove.push({
+      path: g.path,
+      subject: g.subject,
+      system: g.system,
+      role: g.role,
+      expiresAt: g.expiresAt
+    });
+  }
+  remove.sort((a, b) => cmp(a.path, b.path));
+  skipped.sort((a, b) => cmp(a.path, b.path));
+  const close = [];
+  for (const pr of input.openRequestPrs) {
+    if (pr.labels.some((l) => l.toLowerCase() === EXPIRED_LABEL)) continue;
+    const c = closeReasons(pr, now, input.requestTtlMs);
+    if (c) close.push(c);
+  }
+  close.sort((a, b) => a.number - b.number);
+  return { remove, skipped, close, branch: branchName(now) };
+}
+function closeReasons(pr, now, ttl) {
+  const kinds = [];
+  const reasons = [];
+  const age = now - pr.createdAt;
+  if (pr.status !== "success" && age > ttl) {
+    const state = pr.status === "missing" ? "without a verdict" : pr.status === "pending" ? "pending" : "denied";
+    kinds.push("stale");
+    reasons.push(
+      `it has been open ${state} for ${formatSpan(age)}, longer than the request-ttl of ${formatSpan(ttl)}.`
+    );
+  }
+  const passed = (pr.grants ?? []).filter((g) => g.expiresAt !== void 0 && now >= g.expiresAt);
+  if (passed.length > 0) {
+    kinds.push("window-passed");
+    const list = passed.map((g) => `${g.path} (expires_at ${formatInstant(g.expiresAt)})`);
+    reasons.push(`the requested window has passed: ${list.join(", ")}.`);
+  }
+  if (kinds.length === 0) return void 0;
+  const grants = (pr.grants ?? []).map((g) => ({
+    path: g.path,
+    ...g.role !== void 0 ? { role: g.role } : {}
+  }));
+  return { number: pr.number, kinds, reasons, grants };
+}
+function branchName(now) {
+  const iso = formatInstant(now);
+  return `${BRANCH_PREFIX}${iso.replace(/[-:]/g, "")}`;
+}
+var cmp = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+
+// src/cli/commands/expire.ts
+var EXPIRE_HELP = `jit expire [--dry-run] [--json] [--now RFC3339] [--root DIR]
+
+Plans the removal of expired grants (now >= expires_at) from the working tree: what one removal
+pull request (branch jit/expire/<UTC timestamp>, label jit:expired) would delete, and the grant
+files that do not load, which are left alone and never deleted blindly.
+
+Offline the command only plans (--dry-run is implied): it cannot see open pull requests, so
+grants already in an open removal pull request are listed too, and stale access requests are
+not considered. The action's \`command: expire\` opens the pull request and closes stale requests.
+Exit: 0 planned, 2 bad usage.`;
+var OPTIONS2 = { ...COMMON, "dry-run": { type: "boolean" } };
+function expireCommand(args, io) {
+  const { values } = parse("expire", args, OPTIONS2);
+  if (values.help) {
+    io.out(EXPIRE_HELP);
+    return EXIT.ok;
+  }
+  const now = clock(io, values.now);
+  const root = rootDir(io, values.root);
+  const tree = readTree(root);
+  const check = checkTree(tree, now);
+  const loaded = new Set(check.loaded.map((g) => g.path));
+  const loadErrors = [...tree.keys()].filter((p) => p.startsWith("grants/") && !loaded.has(p)).map((path) => ({ path, findings: check.errors.filter((f) => f.path === path) }));
+  const plan = planExpiry({
+    grants: check.loaded,
+    loadErrors,
+    openRemovalPrs: [],
+    openRequestPrs: [],
+    now,
+    requestTtlMs: 0
+  });
+  const origins = originalPullRequests(
+    root,
+    plan.remove.map((r) => r.path)
+  );
+  if (values.json) {
+    io.out(
+      JSON.stringify(
+        {
+          now: formatInstant(now),
+          branch: plan.branch,
+          remove: plan.remove.map((r) => ({
+            path: r.path,
+            subject: r.subject,
+            system: r.system,
+            role: r.role,
+            expires_at: formatInstant(r.expiresAt),
+            granted_in: origins.get(r.path) ?? null
+          })),
+          skipped: plan.skipped,
+          errors: loadErrors.flatMap(
+            (e) => e.findings.map((f) => ({ code: f.code, message: f.message, path: e.path }))
+          )
+        },
+        null,
+        2
+      )
+    );
+    return EXIT.ok;
+  }
+  io.out(`Expiry plan at ${formatInstant(now)} (offline: open pull requests are not known)`);
+  io.out("");
+  if (plan.remove.length === 0) io.out("No expired grant to remove.");
+  else {
+    io.out(
+      `One removal pull request (${plan.branch}, label jit:expired) would delete ${plan.remove.length} expired grant(s):`
+    );
+    io.out(
+      table(
+        ["grant", "subject", "role", "expired at", "granted in"],
+        plan.remove.map((r) => [
+          r.path,
+          r.subject,
+          `${r.system}/${r.role}`,
+          formatInstant(r.expiresAt),
+          origins.has(r.path) ? `#${origins.get(r.path)}` : "-"
+        ])
+      )
+    );
+  }
+  if (plan.skipped.length > 0) {
+    io.out("");
+    io.out(`Left alone (${plan.skipped.length}):`);
+    for (const s of plan.skipped) io.out(`  ${s.path}: ${s.reason}`);
+    for (const e of loadErrors)
+      for (const f of e.findings) io.out(`error    ${f.code.padEnd(20)} ${f.message}`);
+  }
+  io.out("");
+  io.out(
+    "Nothing was changed. The scheduled action (command: expire) opens the pull request; run `jit check` for the full report."
+  );
+  return EXIT.ok;
+}
+
+// src/cli/commands/request.ts
+import { execFileSync as execFileSync2 } from "node:child_process";
 import { existsSync as existsSync2, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join as join3 } from "node:path";
 
@@ -30184,12 +30502,12 @@ var isPlainSafe = (s) => PLAIN_SAFE.test(s) && !YAML_KEYWORDS.has(s.toLowerCase(
 function renderGrantYaml(pairs) {
   const doc = new import_yaml2.Document();
   const map = new import_yaml2.YAMLMap();
-  const scalar = (s) => {
+  const scalar2 = (s) => {
     const node = new import_yaml2.Scalar(s);
     node.type = isPlainSafe(s) ? "PLAIN" : "QUOTE_DOUBLE";
     return node;
   };
-  for (const [k, v] of pairs) map.items.push(doc.createPair(scalar(k), scalar(v)));
+  for (const [k, v] of pairs) map.items.push(doc.createPair(scalar2(k), scalar2(v)));
   doc.contents = map;
   return doc.toString({ lineWidth: 0, doubleQuotedAsJSON: true });
 }
@@ -30206,7 +30524,7 @@ it with the next steps. expires_at is max(now, --start) plus --for (<n>m, <n>h o
 policy's grant_schema declares (e.g. --field cost_center=CC-1234).
 Exit: 0 written (or printed with --dry-run), 1 the grant would be refused (nothing written),
 2 bad usage.`;
-var OPTIONS2 = {
+var OPTIONS3 = {
   ...COMMON,
   system: { type: "string" },
   role: { type: "string" },
@@ -30220,7 +30538,7 @@ var OPTIONS2 = {
   "dry-run": { type: "boolean" }
 };
 function requestCommand(args, io) {
-  const { values } = parse("request", args, OPTIONS2);
+  const { values } = parse("request", args, OPTIONS3);
   if (values.help) {
     io.out(REQUEST_HELP);
     return EXIT.ok;
@@ -30328,7 +30646,7 @@ function resolveRequester(io, root, flag) {
 }
 function gitConfigUser(io, root) {
   try {
-    const out = execFileSync("git", ["config", "--get", "github.user"], {
+    const out = execFileSync2("git", ["config", "--get", "github.user"], {
       cwd: root,
       env: io.env,
       encoding: "utf8",
@@ -31115,7 +31433,7 @@ upcoming (now < starts_at) and expired but still present (expires_at <= now; \`j
 opens their removal pull request), with the time left, until start or since expiry.
 Grant files that do not load are listed as errors at the end.
 Exit: 0 listed, 1 some grant files did not load, 2 bad usage.`;
-var OPTIONS3 = {
+var OPTIONS4 = {
   ...COMMON,
   system: { type: "string" },
   subject: { type: "string" }
@@ -31126,7 +31444,7 @@ var GROUPS = [
   ["expired", "Expired but present", "expired for"]
 ];
 function statusCommand(args, io) {
-  const { values } = parse("status", args, OPTIONS3);
+  const { values } = parse("status", args, OPTIONS4);
   if (values.help) {
     io.out(STATUS_HELP);
     return EXIT.ok;
@@ -31266,7 +31584,7 @@ function planSystem(system, target, grants, input, plan) {
   const removals = [];
   const additions = [];
   let unchanged = 0;
-  for (const [role, group] of Object.entries(target.mapping).sort(([a], [b]) => cmp(a, b))) {
+  for (const [role, group] of Object.entries(target.mapping).sort(([a], [b]) => cmp2(a, b))) {
     const present = listed.get(group);
     if (!present) {
       plan.problems.push({
@@ -31279,7 +31597,7 @@ function planSystem(system, target, grants, input, plan) {
     const want = desired.get(group) ?? /* @__PURE__ */ new Map();
     const have = /* @__PURE__ */ new Map();
     for (const m of present) have.set(memberKey(target.type, m), m);
-    for (const [key, w] of [...want].sort(([a], [b]) => cmp(a, b))) {
+    for (const [key, w] of [...want].sort(([a], [b]) => cmp2(a, b))) {
       if (have.has(key)) {
         unchanged++;
         continue;
@@ -31294,7 +31612,7 @@ function planSystem(system, target, grants, input, plan) {
         reason: addReason(w.grants)
       });
     }
-    for (const [key, member] of [...have].sort(([a], [b]) => cmp(a, b))) {
+    for (const [key, member] of [...have].sort(([a], [b]) => cmp2(a, b))) {
       if (want.has(key)) continue;
       const base2 = { system, role, target_group: group, member };
       if (preserved.has(key)) {
@@ -31326,7 +31644,7 @@ function desiredState(system, target, grants, input, plan) {
     if (!prev || prev.grant.expiresAt < e.grant.expiresAt) m.set(key, e);
     explained.set(group, m);
   };
-  for (const g of [...grants].sort((a, b) => cmp(a.path, b.path))) {
+  for (const g of [...grants].sort((a, b) => cmp2(a.path, b.path))) {
     const group = target.mapping[g.role];
     if (group === void 0) continue;
     const badSubject = checkSubject(g.subject);
@@ -31393,7 +31711,7 @@ function addReason(grants) {
 function removeReason(e) {
   return e ? e.why : "not backed by an active grant (drift)";
 }
-var cmp = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+var cmp2 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
 
 // src/jobs/sync/apply.ts
 async function executeSync(input) {
@@ -31417,6 +31735,7 @@ async function executeSync(input) {
     const connector = built.connector;
     const groups = mappedGroups(policy.value);
     const before = counter(connector);
+    const started = performance.now();
     try {
       actual.set(system, await connector.listMembers(groups));
       live.set(system, connector);
@@ -31424,6 +31743,7 @@ async function executeSync(input) {
       report.errors.push(`${system}: ${err.message}; nothing changed in ${system}.`);
       log(report.errors.at(-1));
     }
+    report.ms += performance.now() - started;
     report.requests += before === void 0 ? 1 : counter(connector) - before;
     baseline.set(system, counter(connector) ?? 0);
   }
@@ -31441,7 +31761,9 @@ async function executeSync(input) {
     }
     if (entries.length === 0) continue;
     const connector = live.get(system);
+    const started = performance.now();
     const applied = await applySystem(connector, entries);
+    report.ms += performance.now() - started;
     const cost = counter(connector);
     report.requests += cost === void 0 ? applied.reduce((n, r) => n + r.requests, 0) : cost - baseline.get(system);
     for (const r of applied) {
@@ -31456,6 +31778,7 @@ async function executeSync(input) {
   for (const system of plan.systems) log(line(reports.get(system), input.dryRun));
   const all = [...reports.values()];
   const sum = (k) => all.reduce((n, r) => n + r[k], 0);
+  for (const r of all) r.ms = Math.round(r.ms);
   return {
     plan,
     reports: all,
@@ -31492,12 +31815,22 @@ function counter(c) {
   return typeof n === "number" ? n : void 0;
 }
 function emptyReport(system, type) {
-  return { system, type, errors: [], added: 0, removed: 0, unchanged: 0, failed: 0, requests: 0 };
+  return {
+    system,
+    type,
+    errors: [],
+    added: 0,
+    removed: 0,
+    unchanged: 0,
+    failed: 0,
+    requests: 0,
+    ms: 0
+  };
 }
 function line(r, dryRun) {
   const verb = dryRun ? "would add" : "added";
   const rem = dryRun ? "would remove" : "removed";
-  return `${r.system} (${r.type}): ${verb} ${r.added}, ${rem} ${r.removed}, unchanged ${r.unchanged}, failed ${r.failed}, ${r.requests} request(s)`;
+  return `${r.system} (${r.type}): ${verb} ${r.added}, ${rem} ${r.removed}, unchanged ${r.unchanged}, failed ${r.failed}, ${r.requests} request(s) in ${Math.round(r.ms)} ms`;
 }
 
 // node_modules/universal-user-agent/index.js
@@ -36634,13 +36967,13 @@ Connector settings come from the environment variables the policy names (*_env).
   --json      dry run: the plan as a JSON array; otherwise the run as one JSON document
 
 Progress and errors go to stderr. Exit: 0 in sync, 1 any failure, 2 bad usage.`;
-var OPTIONS4 = {
+var OPTIONS5 = {
   ...COMMON,
   "dry-run": { type: "boolean" },
   system: { type: "string" }
 };
 async function syncCommand(args, io) {
-  const { values } = parse("sync", args, OPTIONS4);
+  const { values } = parse("sync", args, OPTIONS5);
   if (values.help) {
     io.out(SYNC_HELP);
     return EXIT.ok;
@@ -36704,6 +37037,7 @@ function human(r) {
 var COMMANDS = {
   audit: auditCommand,
   check: checkCommand,
+  expire: expireCommand,
   request: requestCommand,
   status: statusCommand,
   simulate: simulateCommand,

@@ -351,8 +351,8 @@ var require_errors = __commonJS({
     "use strict";
     var kUndiciError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR");
     var UndiciError = class extends Error {
-      constructor(message) {
-        super(message);
+      constructor(message4) {
+        super(message4);
         this.name = "UndiciError";
         this.code = "UND_ERR";
       }
@@ -363,10 +363,10 @@ var require_errors = __commonJS({
     };
     var kConnectTimeoutError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_CONNECT_TIMEOUT");
     var ConnectTimeoutError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message4) {
+        super(message4);
         this.name = "ConnectTimeoutError";
-        this.message = message || "Connect Timeout Error";
+        this.message = message4 || "Connect Timeout Error";
         this.code = "UND_ERR_CONNECT_TIMEOUT";
       }
       static [Symbol.hasInstance](instance) {
@@ -376,10 +376,10 @@ var require_errors = __commonJS({
     };
     var kHeadersTimeoutError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HEADERS_TIMEOUT");
     var HeadersTimeoutError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message4) {
+        super(message4);
         this.name = "HeadersTimeoutError";
-        this.message = message || "Headers Timeout Error";
+        this.message = message4 || "Headers Timeout Error";
         this.code = "UND_ERR_HEADERS_TIMEOUT";
       }
       static [Symbol.hasInstance](instance) {
@@ -389,10 +389,10 @@ var require_errors = __commonJS({
     };
     var kHeadersOverflowError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HEADERS_OVERFLOW");
     var HeadersOverflowError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message4) {
+        super(message4);
         this.name = "HeadersOverflowError";
-        this.message = message || "Headers Overflow Error";
+        this.message = message4 || "Headers Overflow Error";
         this.code = "UND_ERR_HEADERS_OVERFLOW";
       }
       static [Symbol.hasInstance](instance) {
@@ -402,10 +402,10 @@ var require_errors = __commonJS({
     };
     var kBodyTimeoutError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_BODY_TIMEOUT");
     var BodyTimeoutError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message4) {
+        super(message4);
         this.name = "BodyTimeoutError";
-        this.message = message || "Body Timeout Error";
+        this.message = message4 || "Body Timeout Error";
         this.code = "UND_ERR_BODY_TIMEOUT";
       }
       static [Symbol.hasInstance](instance) {
@@ -415,10 +415,10 @@ var require_errors = __commonJS({
     };
     var kResponseStatusCodeError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE_STATUS_CODE");
     var ResponseStatusCodeError = class extends UndiciError {
-      constructor(message, statusCode, headers, body) {
-        super(message);
+      constructor(message4, statusCode, headers, body) {
+        super(message4);
         this.name = "ResponseStatusCodeError";
-        this.message = message || "Response Status Code Error";
+        this.message = message4 || "Response Status Code Error";
         this.code = "UND_ERR_RESPONSE_STATUS_CODE";
         this.body = body;
         this.status = statusCode;
@@ -432,10 +432,10 @@ var require_errors = __commonJS({
     };
     var kInvalidArgumentError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_INVALID_ARG");
     var InvalidArgumentError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message4) {
+        super(message4);
         this.name = "InvalidArgumentError";
-        this.message = message || "Invalid Argument Error";
+        this.message = message4 || "Invalid Argument Error";
         this.code = "UND_ERR_INVALID_ARG";
       }
       static [Symbol.hasInstance](instance) {
@@ -445,10 +445,10 @@ var require_errors = __commonJS({
     };
     var kInvalidReturnValueError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_INVALID_RETURN_VALUE");
     var InvalidReturnValueError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message4) {
+        super(message4);
         this.name = "InvalidReturnValueError";
-        this.message = message || "Invalid Return Value Error";
+        this.message = message4 || "Invalid Return Value Error";
         this.code = "UND_ERR_INVALID_RETURN_VALUE";
       }
       static [Symbol.hasInstance](instance) {
@@ -458,10 +458,10 @@ var require_errors = __commonJS({
     };
     var kAbortError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_ABORT");
     var AbortError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message4) {
+        super(message4);
         this.name = "AbortError";
-        this.message = message || "The operation was aborted";
+        this.message = message4 || "The operation was aborted";
         this.code = "UND_ERR_ABORT";
       }
       static [Symbol.hasInstance](instance) {
@@ -471,10 +471,10 @@ var require_errors = __commonJS({
     };
     var kRequestAbortedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_ABORTED");
     var RequestAbortedError = class extends AbortError {
-      constructor(message) {
-        super(message);
+      constructor(message4) {
+        super(message4);
         this.name = "AbortError";
-        this.message = message || "Request aborted";
+        this.message = message4 || "Request aborted";
         this.code = "UND_ERR_ABORTED";
       }
       static [Symbol.hasInstance](instance) {
@@ -484,10 +484,10 @@ var require_errors = __commonJS({
     };
     var kInformationalError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_INFO");
     var InformationalError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message4) {
+        super(message4);
         this.name = "InformationalError";
-        this.message = message || "Request information";
+        this.message = message4 || "Request information";
         this.code = "UND_ERR_INFO";
       }
       static [Symbol.hasInstance](instance) {
@@ -497,10 +497,10 @@ var require_errors = __commonJS({
     };
     var kRequestContentLengthMismatchError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_CONTENT_LENGTH_MISMATCH");
     var RequestContentLengthMismatchError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message4) {
+        super(message4);
         this.name = "RequestContentLengthMismatchError";
-        this.message = message || "Request body length does not match content-length header";
+        this.message = message4 || "Request body length does not match content-length header";
         this.code = "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH";
       }
       static [Symbol.hasInstance](instance) {
@@ -510,10 +510,10 @@ var require_errors = __commonJS({
     };
     var kResponseContentLengthMismatchError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RES_CONTENT_LENGTH_MISMATCH");
     var ResponseContentLengthMismatchError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message4) {
+        super(message4);
         this.name = "ResponseContentLengthMismatchError";
-        this.message = message || "Response body length does not match content-length header";
+        this.message = message4 || "Response body length does not match content-length header";
         this.code = "UND_ERR_RES_CONTENT_LENGTH_MISMATCH";
       }
       static [Symbol.hasInstance](instance) {
@@ -523,10 +523,10 @@ var require_errors = __commonJS({
     };
     var kClientDestroyedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_DESTROYED");
     var ClientDestroyedError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message4) {
+        super(message4);
         this.name = "ClientDestroyedError";
-        this.message = message || "The client is destroyed";
+        this.message = message4 || "The client is destroyed";
         this.code = "UND_ERR_DESTROYED";
       }
       static [Symbol.hasInstance](instance) {
@@ -536,10 +536,10 @@ var require_errors = __commonJS({
     };
     var kClientClosedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_CLOSED");
     var ClientClosedError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message4) {
+        super(message4);
         this.name = "ClientClosedError";
-        this.message = message || "The client is closed";
+        this.message = message4 || "The client is closed";
         this.code = "UND_ERR_CLOSED";
       }
       static [Symbol.hasInstance](instance) {
@@ -549,10 +549,10 @@ var require_errors = __commonJS({
     };
     var kSocketError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_SOCKET");
     var SocketError = class extends UndiciError {
-      constructor(message, socket) {
-        super(message);
+      constructor(message4, socket) {
+        super(message4);
         this.name = "SocketError";
-        this.message = message || "Socket error";
+        this.message = message4 || "Socket error";
         this.code = "UND_ERR_SOCKET";
         this.socket = socket;
       }
@@ -563,10 +563,10 @@ var require_errors = __commonJS({
     };
     var kNotSupportedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_NOT_SUPPORTED");
     var NotSupportedError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message4) {
+        super(message4);
         this.name = "NotSupportedError";
-        this.message = message || "Not supported error";
+        this.message = message4 || "Not supported error";
         this.code = "UND_ERR_NOT_SUPPORTED";
       }
       static [Symbol.hasInstance](instance) {
@@ -576,10 +576,10 @@ var require_errors = __commonJS({
     };
     var kBalancedPoolMissingUpstreamError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_BPL_MISSING_UPSTREAM");
     var BalancedPoolMissingUpstreamError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message4) {
+        super(message4);
         this.name = "MissingUpstreamError";
-        this.message = message || "No upstream has been added to the BalancedPool";
+        this.message = message4 || "No upstream has been added to the BalancedPool";
         this.code = "UND_ERR_BPL_MISSING_UPSTREAM";
       }
       static [Symbol.hasInstance](instance) {
@@ -589,8 +589,8 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code, data) {
-        super(message);
+      constructor(message4, code, data) {
+        super(message4);
         this.name = "HTTPParserError";
         this.code = code ? `HPE_${code}` : void 0;
         this.data = data ? data.toString() : void 0;
@@ -602,10 +602,10 @@ var require_errors = __commonJS({
     };
     var kResponseExceededMaxSizeError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RES_EXCEEDED_MAX_SIZE");
     var ResponseExceededMaxSizeError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message4) {
+        super(message4);
         this.name = "ResponseExceededMaxSizeError";
-        this.message = message || "Response content exceeded max size";
+        this.message = message4 || "Response content exceeded max size";
         this.code = "UND_ERR_RES_EXCEEDED_MAX_SIZE";
       }
       static [Symbol.hasInstance](instance) {
@@ -615,10 +615,10 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
-        super(message);
+      constructor(message4, code, { headers, data }) {
+        super(message4);
         this.name = "RequestRetryError";
-        this.message = message || "Request retry error";
+        this.message = message4 || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
         this.statusCode = code;
         this.data = data;
@@ -631,10 +631,10 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
-        super(message);
+      constructor(message4, code, { headers, data }) {
+        super(message4);
         this.name = "ResponseError";
-        this.message = message || "Response error";
+        this.message = message4 || "Response error";
         this.code = "UND_ERR_RESPONSE";
         this.statusCode = code;
         this.data = data;
@@ -647,10 +647,10 @@ var require_errors = __commonJS({
     };
     var kSecureProxyConnectionError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_PRX_TLS");
     var SecureProxyConnectionError = class extends UndiciError {
-      constructor(cause, message, options) {
-        super(message, { cause, ...options ?? {} });
+      constructor(cause, message4, options) {
+        super(message4, { cause, ...options ?? {} });
         this.name = "SecureProxyConnectionError";
-        this.message = message || "Secure Proxy Connection failed";
+        this.message = message4 || "Secure Proxy Connection failed";
         this.code = "UND_ERR_PRX_TLS";
         this.cause = cause;
       }
@@ -661,10 +661,10 @@ var require_errors = __commonJS({
     };
     var kMessageSizeExceededError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_WS_MESSAGE_SIZE_EXCEEDED");
     var MessageSizeExceededError = class extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message4) {
+        super(message4);
         this.name = "MessageSizeExceededError";
-        this.message = message || "Max decompressed message size exceeded";
+        this.message = message4 || "Max decompressed message size exceeded";
         this.code = "UND_ERR_WS_MESSAGE_SIZE_EXCEEDED";
       }
       static [Symbol.hasInstance](instance) {
@@ -2569,7 +2569,7 @@ var require_connect = __commonJS({
         }
       };
     }
-    function buildConnector({ allowH2, maxCachedSessions, socketPath, timeout, session: customSession, ...opts }) {
+    function buildConnector2({ allowH2, maxCachedSessions, socketPath, timeout, session: customSession, ...opts }) {
       if (maxCachedSessions != null && (!Number.isInteger(maxCachedSessions) || maxCachedSessions < 0)) {
         throw new InvalidArgumentError("maxCachedSessions must be a positive integer or zero");
       }
@@ -2675,16 +2675,16 @@ var require_connect = __commonJS({
       if (socket == null) {
         return;
       }
-      let message = "Connect Timeout Error";
+      let message4 = "Connect Timeout Error";
       if (Array.isArray(socket.autoSelectFamilyAttemptedAddresses)) {
-        message += ` (attempted addresses: ${socket.autoSelectFamilyAttemptedAddresses.join(", ")},`;
+        message4 += ` (attempted addresses: ${socket.autoSelectFamilyAttemptedAddresses.join(", ")},`;
       } else {
-        message += ` (attempted address: ${opts.hostname}:${opts.port},`;
+        message4 += ` (attempted address: ${opts.hostname}:${opts.port},`;
       }
-      message += ` timeout: ${opts.timeout}ms)`;
-      util.destroy(socket, new ConnectTimeoutError(message));
+      message4 += ` timeout: ${opts.timeout}ms)`;
+      util.destroy(socket, new ConnectTimeoutError(message4));
     }
-    module.exports = buildConnector;
+    module.exports = buildConnector2;
   }
 });
 
@@ -3657,22 +3657,22 @@ var require_data_url = __commonJS({
 var require_webidl = __commonJS({
   "node_modules/undici/lib/web/fetch/webidl.js"(exports, module) {
     "use strict";
-    var { types, inspect } = __require("node:util");
+    var { types: types2, inspect } = __require("node:util");
     var { markAsUncloneable } = __require("node:worker_threads");
     var { toUSVString } = require_util();
     var webidl = {};
     webidl.converters = {};
     webidl.util = {};
     webidl.errors = {};
-    webidl.errors.exception = function(message) {
-      return new TypeError(`${message.header}: ${message.message}`);
+    webidl.errors.exception = function(message4) {
+      return new TypeError(`${message4.header}: ${message4.message}`);
     };
     webidl.errors.conversionFailed = function(context) {
-      const plural = context.types.length === 1 ? "" : " one of";
-      const message = `${context.argument} could not be converted to${plural}: ${context.types.join(", ")}.`;
+      const plural2 = context.types.length === 1 ? "" : " one of";
+      const message4 = `${context.argument} could not be converted to${plural2}: ${context.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context.prefix,
-        message
+        message: message4
       });
     };
     webidl.errors.invalidArgument = function(context) {
@@ -3847,7 +3847,7 @@ var require_webidl = __commonJS({
           });
         }
         const result = {};
-        if (!types.isProxy(O)) {
+        if (!types2.isProxy(O)) {
           const keys2 = [...Object.getOwnPropertyNames(O), ...Object.getOwnPropertySymbols(O)];
           for (const key of keys2) {
             const typedKey = keyConverter(key, prefix, argument);
@@ -3976,14 +3976,14 @@ var require_webidl = __commonJS({
       return x;
     };
     webidl.converters.ArrayBuffer = function(V, prefix, argument, opts) {
-      if (webidl.util.Type(V) !== "Object" || !types.isAnyArrayBuffer(V)) {
+      if (webidl.util.Type(V) !== "Object" || !types2.isAnyArrayBuffer(V)) {
         throw webidl.errors.conversionFailed({
           prefix,
           argument: `${argument} ("${webidl.util.Stringify(V)}")`,
           types: ["ArrayBuffer"]
         });
       }
-      if (opts?.allowShared === false && types.isSharedArrayBuffer(V)) {
+      if (opts?.allowShared === false && types2.isSharedArrayBuffer(V)) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "SharedArrayBuffer is not allowed."
@@ -3998,14 +3998,14 @@ var require_webidl = __commonJS({
       return V;
     };
     webidl.converters.TypedArray = function(V, T, prefix, name, opts) {
-      if (webidl.util.Type(V) !== "Object" || !types.isTypedArray(V) || V.constructor.name !== T.name) {
+      if (webidl.util.Type(V) !== "Object" || !types2.isTypedArray(V) || V.constructor.name !== T.name) {
         throw webidl.errors.conversionFailed({
           prefix,
           argument: `${name} ("${webidl.util.Stringify(V)}")`,
           types: [T.name]
         });
       }
-      if (opts?.allowShared === false && types.isSharedArrayBuffer(V.buffer)) {
+      if (opts?.allowShared === false && types2.isSharedArrayBuffer(V.buffer)) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "SharedArrayBuffer is not allowed."
@@ -4020,13 +4020,13 @@ var require_webidl = __commonJS({
       return V;
     };
     webidl.converters.DataView = function(V, prefix, name, opts) {
-      if (webidl.util.Type(V) !== "Object" || !types.isDataView(V)) {
+      if (webidl.util.Type(V) !== "Object" || !types2.isDataView(V)) {
         throw webidl.errors.exception({
           header: prefix,
           message: `${name} is not a DataView.`
         });
       }
-      if (opts?.allowShared === false && types.isSharedArrayBuffer(V.buffer)) {
+      if (opts?.allowShared === false && types2.isSharedArrayBuffer(V.buffer)) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "SharedArrayBuffer is not allowed."
@@ -4041,13 +4041,13 @@ var require_webidl = __commonJS({
       return V;
     };
     webidl.converters.BufferSource = function(V, prefix, name, opts) {
-      if (types.isAnyArrayBuffer(V)) {
+      if (types2.isAnyArrayBuffer(V)) {
         return webidl.converters.ArrayBuffer(V, prefix, name, { ...opts, allowShared: false });
       }
-      if (types.isTypedArray(V)) {
+      if (types2.isTypedArray(V)) {
         return webidl.converters.TypedArray(V, V.constructor, prefix, name, { ...opts, allowShared: false });
       }
-      if (types.isDataView(V)) {
+      if (types2.isDataView(V)) {
         return webidl.converters.DataView(V, prefix, name, { ...opts, allowShared: false });
       }
       throw webidl.errors.conversionFailed({
@@ -5997,12 +5997,12 @@ var require_client_h1 = __commonJS({
           return new ResponseContentLengthMismatchError();
         }
         const ptr = llhttp.llhttp_get_error_reason(this.ptr);
-        let message = "";
+        let message4 = "";
         if (ptr) {
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
-          message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
+          message4 = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message4, constants3.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -7632,7 +7632,7 @@ var require_client = __commonJS({
       InformationalError,
       ClientDestroyedError
     } = require_errors();
-    var buildConnector = require_connect();
+    var buildConnector2 = require_connect();
     var {
       kUrl,
       kServerName,
@@ -7684,7 +7684,7 @@ var require_client = __commonJS({
     function getPipelining(client) {
       return client[kPipelining] ?? client[kHTTPContext]?.defaultPipelining ?? 1;
     }
-    var Client = class extends DispatcherBase {
+    var Client2 = class extends DispatcherBase {
       /**
        *
        * @param {string|URL} url
@@ -7787,7 +7787,7 @@ var require_client = __commonJS({
           throw new InvalidArgumentError("maxConcurrentStreams must be a positive integer, greater than 0");
         }
         if (typeof connect2 !== "function") {
-          connect2 = buildConnector({
+          connect2 = buildConnector2({
             ...tls,
             maxCachedSessions,
             allowH2,
@@ -8114,7 +8114,7 @@ var require_client = __commonJS({
         }
       }
     }
-    module.exports = Client;
+    module.exports = Client2;
   }
 });
 
@@ -8373,20 +8373,20 @@ var require_pool = __commonJS({
       kAddClient,
       kGetDispatcher
     } = require_pool_base();
-    var Client = require_client();
+    var Client2 = require_client();
     var {
       InvalidArgumentError
     } = require_errors();
     var util = require_util();
     var { kUrl, kInterceptors } = require_symbols();
-    var buildConnector = require_connect();
+    var buildConnector2 = require_connect();
     var kOptions = /* @__PURE__ */ Symbol("options");
     var kConnections = /* @__PURE__ */ Symbol("connections");
     var kFactory = /* @__PURE__ */ Symbol("factory");
     function defaultFactory(origin, opts) {
-      return new Client(origin, opts);
+      return new Client2(origin, opts);
     }
-    var Pool = class extends PoolBase {
+    var Pool2 = class extends PoolBase {
       constructor(origin, {
         connections,
         factory = defaultFactory,
@@ -8410,7 +8410,7 @@ var require_pool = __commonJS({
           throw new InvalidArgumentError("connect must be a function or an object");
         }
         if (typeof connect !== "function") {
-          connect = buildConnector({
+          connect = buildConnector2({
             ...tls,
             maxCachedSessions,
             allowH2,
@@ -8449,7 +8449,7 @@ var require_pool = __commonJS({
         }
       }
     };
-    module.exports = Pool;
+    module.exports = Pool2;
   }
 });
 
@@ -8469,7 +8469,7 @@ var require_balanced_pool = __commonJS({
       kRemoveClient,
       kGetDispatcher
     } = require_pool_base();
-    var Pool = require_pool();
+    var Pool2 = require_pool();
     var { kUrl, kInterceptors } = require_symbols();
     var { parseOrigin } = require_util();
     var kFactory = /* @__PURE__ */ Symbol("factory");
@@ -8490,7 +8490,7 @@ var require_balanced_pool = __commonJS({
       return a;
     }
     function defaultFactory(origin, opts) {
-      return new Pool(origin, opts);
+      return new Pool2(origin, opts);
     }
     var BalancedPool = class extends PoolBase {
       constructor(upstreams = [], { factory = defaultFactory, ...opts } = {}) {
@@ -8570,9 +8570,9 @@ var require_balanced_pool = __commonJS({
         if (allClientsBusy) {
           return;
         }
-        let counter = 0;
+        let counter2 = 0;
         let maxWeightIndex = this[kClients].findIndex((pool) => !pool[kNeedDrain]);
-        while (counter++ < this[kClients].length) {
+        while (counter2++ < this[kClients].length) {
           this[kIndex] = (this[kIndex] + 1) % this[kClients].length;
           const pool = this[kClients][this[kIndex]];
           if (pool[kWeight] > this[kClients][maxWeightIndex][kWeight] && !pool[kNeedDrain]) {
@@ -8604,8 +8604,8 @@ var require_agent = __commonJS({
     var { InvalidArgumentError } = require_errors();
     var { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = require_symbols();
     var DispatcherBase = require_dispatcher_base();
-    var Pool = require_pool();
-    var Client = require_client();
+    var Pool2 = require_pool();
+    var Client2 = require_client();
     var util = require_util();
     var createRedirectInterceptor = require_redirect_interceptor();
     var kOnConnect = /* @__PURE__ */ Symbol("onConnect");
@@ -8616,7 +8616,7 @@ var require_agent = __commonJS({
     var kFactory = /* @__PURE__ */ Symbol("factory");
     var kOptions = /* @__PURE__ */ Symbol("options");
     function defaultFactory(origin, opts) {
-      return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
+      return opts && opts.connections === 1 ? new Client2(origin, opts) : new Pool2(origin, opts);
     }
     var Agent = class extends DispatcherBase {
       constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls, ...options } = {}) {
@@ -8704,11 +8704,11 @@ var require_proxy_agent = __commonJS({
     var { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = require_symbols();
     var { URL: URL2 } = __require("node:url");
     var Agent = require_agent();
-    var Pool = require_pool();
+    var Pool2 = require_pool();
     var DispatcherBase = require_dispatcher_base();
     var { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = require_errors();
-    var buildConnector = require_connect();
-    var Client = require_client();
+    var buildConnector2 = require_connect();
+    var Client2 = require_client();
     var kAgent = /* @__PURE__ */ Symbol("proxy agent");
     var kClient = /* @__PURE__ */ Symbol("proxy client");
     var kProxyHeaders = /* @__PURE__ */ Symbol("proxy headers");
@@ -8720,15 +8720,15 @@ var require_proxy_agent = __commonJS({
       return protocol === "https:" ? 443 : 80;
     }
     function defaultFactory(origin, opts) {
-      return new Pool(origin, opts);
+      return new Pool2(origin, opts);
     }
     var noop3 = () => {
     };
     function defaultAgentFactory(origin, opts) {
       if (opts.connections === 1) {
-        return new Client(origin, opts);
+        return new Client2(origin, opts);
       }
-      return new Pool(origin, opts);
+      return new Pool2(origin, opts);
     }
     var Http1ProxyWrapper = class extends DispatcherBase {
       #client;
@@ -8741,7 +8741,7 @@ var require_proxy_agent = __commonJS({
         if (factory) {
           this.#client = factory(proxyUrl, { connect });
         } else {
-          this.#client = new Client(proxyUrl, { connect });
+          this.#client = new Client2(proxyUrl, { connect });
         }
       }
       [kDispatch](opts, handler2) {
@@ -8803,8 +8803,8 @@ var require_proxy_agent = __commonJS({
         } else if (username && password) {
           this[kProxyHeaders]["proxy-authorization"] = `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password)}`).toString("base64")}`;
         }
-        const connect = buildConnector({ ...opts.proxyTls });
-        this[kConnectEndpoint] = buildConnector({ ...opts.requestTls });
+        const connect = buildConnector2({ ...opts.proxyTls });
+        this[kConnectEndpoint] = buildConnector2({ ...opts.requestTls });
         const agentFactory = opts.factory || defaultAgentFactory;
         const factory = (origin2, options) => {
           const { protocol: protocol2 } = new URL2(origin2);
@@ -9197,7 +9197,7 @@ var require_retry_handler = __commonJS({
           errorCodes,
           methods
         } = retryOptions;
-        const { counter } = state;
+        const { counter: counter2 } = state;
         if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
           cb(err);
           return;
@@ -9210,7 +9210,7 @@ var require_retry_handler = __commonJS({
           cb(err);
           return;
         }
-        if (counter > maxRetries) {
+        if (counter2 > maxRetries) {
           cb(err);
           return;
         }
@@ -9219,7 +9219,7 @@ var require_retry_handler = __commonJS({
           retryAfterHeader = Number(retryAfterHeader);
           retryAfterHeader = Number.isNaN(retryAfterHeader) ? calculateRetryAfterHeader(retryAfterHeader) : retryAfterHeader * 1e3;
         }
-        const retryTimeout = retryAfterHeader > 0 ? Math.min(retryAfterHeader, maxTimeout) : Math.min(minTimeout * timeoutFactor ** (counter - 1), maxTimeout);
+        const retryTimeout = retryAfterHeader > 0 ? Math.min(retryAfterHeader, maxTimeout) : Math.min(minTimeout * timeoutFactor ** (counter2 - 1), maxTimeout);
         setTimeout(() => cb(null), retryTimeout);
       }
       onHeaders(statusCode, rawHeaders, resume, statusMessage) {
@@ -9760,9 +9760,9 @@ var require_util3 = __commonJS({
         chunks = [];
         length = 0;
       }
-      const message = `Response status code ${statusCode}${statusMessage ? `: ${statusMessage}` : ""}`;
+      const message4 = `Response status code ${statusCode}${statusMessage ? `: ${statusMessage}` : ""}`;
       if (statusCode === 204 || !contentType || !length) {
-        queueMicrotask(() => callback(new ResponseStatusCodeError(message, statusCode, headers)));
+        queueMicrotask(() => callback(new ResponseStatusCodeError(message4, statusCode, headers)));
         return;
       }
       const stackTraceLimit = Error.stackTraceLimit;
@@ -9778,7 +9778,7 @@ var require_util3 = __commonJS({
       } finally {
         Error.stackTraceLimit = stackTraceLimit;
       }
-      queueMicrotask(() => callback(new ResponseStatusCodeError(message, statusCode, headers, payload)));
+      queueMicrotask(() => callback(new ResponseStatusCodeError(message4, statusCode, headers, payload)));
     }
     var isContentTypeApplicationJson = (contentType) => {
       return contentType.length > 15 && contentType[11] === "/" && contentType[0] === "a" && contentType[1] === "p" && contentType[2] === "p" && contentType[3] === "l" && contentType[4] === "i" && contentType[5] === "c" && contentType[6] === "a" && contentType[7] === "t" && contentType[8] === "i" && contentType[9] === "o" && contentType[10] === "n" && contentType[12] === "j" && contentType[13] === "s" && contentType[14] === "o" && contentType[15] === "n";
@@ -10605,11 +10605,11 @@ var require_mock_errors = __commonJS({
     var { UndiciError } = require_errors();
     var kMockNotMatchedError = /* @__PURE__ */ Symbol.for("undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED");
     var MockNotMatchedError = class _MockNotMatchedError extends UndiciError {
-      constructor(message) {
-        super(message);
+      constructor(message4) {
+        super(message4);
         Error.captureStackTrace(this, _MockNotMatchedError);
         this.name = "MockNotMatchedError";
-        this.message = message || "The request does not match any registered mock dispatches";
+        this.message = message4 || "The request does not match any registered mock dispatches";
         this.code = "UND_MOCK_ERR_MOCK_NOT_MATCHED";
       }
       static [Symbol.hasInstance](instance) {
@@ -11114,7 +11114,7 @@ var require_mock_client = __commonJS({
   "node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
     var { promisify } = __require("node:util");
-    var Client = require_client();
+    var Client2 = require_client();
     var { buildMockDispatch } = require_mock_utils();
     var {
       kDispatches,
@@ -11128,7 +11128,7 @@ var require_mock_client = __commonJS({
     var { MockInterceptor } = require_mock_interceptor();
     var Symbols = require_symbols();
     var { InvalidArgumentError } = require_errors();
-    var MockClient = class extends Client {
+    var MockClient = class extends Client2 {
       constructor(origin, opts) {
         super(origin, opts);
         if (!opts || !opts.agent || typeof opts.agent.dispatch !== "function") {
@@ -11167,7 +11167,7 @@ var require_mock_pool = __commonJS({
   "node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
     var { promisify } = __require("node:util");
-    var Pool = require_pool();
+    var Pool2 = require_pool();
     var { buildMockDispatch } = require_mock_utils();
     var {
       kDispatches,
@@ -11181,7 +11181,7 @@ var require_mock_pool = __commonJS({
     var { MockInterceptor } = require_mock_interceptor();
     var Symbols = require_symbols();
     var { InvalidArgumentError } = require_errors();
-    var MockPool = class extends Pool {
+    var MockPool = class extends Pool2 {
       constructor(origin, opts) {
         super(origin, opts);
         if (!opts || !opts.agent || typeof opts.agent.dispatch !== "function") {
@@ -11232,9 +11232,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural) {
+      constructor(singular, plural2) {
         this.singular = singular;
-        this.plural = plural;
+        this.plural = plural2;
       }
       pluralize(count) {
         const one = count === 1;
@@ -12398,9 +12398,9 @@ var require_response = __commonJS({
     var { URLSerializer } = require_data_url();
     var { kConstruct } = require_symbols();
     var assert = __require("node:assert");
-    var { types } = __require("node:util");
+    var { types: types2 } = __require("node:util");
     var textEncoder = new TextEncoder("utf-8");
-    var Response = class _Response {
+    var Response2 = class _Response {
       // Creates network error Response.
       static error() {
         const responseObject = fromInnerResponse(makeNetworkError(), "immutable");
@@ -12543,8 +12543,8 @@ var require_response = __commonJS({
         return `Response ${nodeUtil.formatWithOptions(options, properties)}`;
       }
     };
-    mixinBody(Response);
-    Object.defineProperties(Response.prototype, {
+    mixinBody(Response2);
+    Object.defineProperties(Response2.prototype, {
       type: kEnumerableProperty,
       url: kEnumerableProperty,
       status: kEnumerableProperty,
@@ -12560,7 +12560,7 @@ var require_response = __commonJS({
         configurable: true
       }
     });
-    Object.defineProperties(Response, {
+    Object.defineProperties(Response2, {
       json: kEnumerableProperty,
       redirect: kEnumerableProperty,
       error: kEnumerableProperty
@@ -12693,7 +12693,7 @@ var require_response = __commonJS({
       }
     }
     function fromInnerResponse(innerResponse, guard) {
-      const response = new Response(kConstruct);
+      const response = new Response2(kConstruct);
       response[kState] = innerResponse;
       response[kHeaders] = new Headers2(kConstruct);
       setHeadersList(response[kHeaders], innerResponse.headersList);
@@ -12719,7 +12719,7 @@ var require_response = __commonJS({
       if (isBlobLike(V)) {
         return webidl.converters.Blob(V, prefix, name, { strict: false });
       }
-      if (ArrayBuffer.isView(V) || types.isArrayBuffer(V)) {
+      if (ArrayBuffer.isView(V) || types2.isArrayBuffer(V)) {
         return webidl.converters.BufferSource(V, prefix, name);
       }
       if (util.isFormDataLike(V)) {
@@ -12761,7 +12761,7 @@ var require_response = __commonJS({
       makeResponse,
       makeAppropriateNetworkError,
       filterResponse,
-      Response,
+      Response: Response2,
       cloneResponse,
       fromInnerResponse
     };
@@ -13607,7 +13607,7 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch(input, init = void 0) {
+    function fetch2(input, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise();
       let requestObject;
@@ -14562,7 +14562,7 @@ var require_fetch = __commonJS({
       }
     }
     module.exports = {
-      fetch,
+      fetch: fetch2,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -14953,7 +14953,7 @@ var require_util4 = __commonJS({
     var { ProgressEvent } = require_progressevent();
     var { getEncoding } = require_encoding();
     var { serializeAMimeType, parseMIMEType } = require_data_url();
-    var { types } = __require("node:util");
+    var { types: types2 } = __require("node:util");
     var { StringDecoder } = __require("string_decoder");
     var { btoa: btoa2 } = __require("node:buffer");
     var staticPropertyDescriptors = {
@@ -14983,7 +14983,7 @@ var require_util4 = __commonJS({
               });
             }
             isFirstChunk = false;
-            if (!done && types.isUint8Array(value)) {
+            if (!done && types2.isUint8Array(value)) {
               bytes.push(value);
               if ((fr[kLastProgressEventFired] === void 0 || Date.now() - fr[kLastProgressEventFired] >= 50) && !fr[kAborted]) {
                 fr[kLastProgressEventFired] = Date.now();
@@ -15431,7 +15431,7 @@ var require_cache = __commonJS({
     var { urlEquals, getFieldValues } = require_util5();
     var { kEnumerableProperty, isDisturbed } = require_util();
     var { webidl } = require_webidl();
-    var { Response, cloneResponse, fromInnerResponse } = require_response();
+    var { Response: Response2, cloneResponse, fromInnerResponse } = require_response();
     var { Request, fromInnerRequest } = require_request2();
     var { kState } = require_symbols2();
     var { fetching } = require_fetch();
@@ -15958,7 +15958,7 @@ var require_cache = __commonJS({
         converter: webidl.converters.DOMString
       }
     ]);
-    webidl.converters.Response = webidl.interfaceConverter(Response);
+    webidl.converters.Response = webidl.interfaceConverter(Response2);
     webidl.converters["sequence<RequestInfo>"] = webidl.sequenceConverter(
       webidl.converters.RequestInfo
     );
@@ -17913,7 +17913,7 @@ var require_websocket = __commonJS({
     var { ByteParser } = require_receiver();
     var { kEnumerableProperty, isBlobLike } = require_util();
     var { getGlobalDispatcher } = require_global2();
-    var { types } = __require("node:util");
+    var { types: types2 } = __require("node:util");
     var { ErrorEvent, CloseEvent } = require_events();
     var { SendQueue } = require_sender();
     var WebSocket = class _WebSocket extends EventTarget {
@@ -18036,7 +18036,7 @@ var require_websocket = __commonJS({
           this.#sendQueue.add(data, () => {
             this.#bufferedAmount -= length;
           }, sendHints.string);
-        } else if (types.isArrayBuffer(data)) {
+        } else if (types2.isArrayBuffer(data)) {
           this.#bufferedAmount += data.byteLength;
           this.#sendQueue.add(data, () => {
             this.#bufferedAmount -= data.byteLength;
@@ -18248,7 +18248,7 @@ var require_websocket = __commonJS({
         if (isBlobLike(V)) {
           return webidl.converters.Blob(V, { strict: false });
         }
-        if (ArrayBuffer.isView(V) || types.isArrayBuffer(V)) {
+        if (ArrayBuffer.isView(V) || types2.isArrayBuffer(V)) {
           return webidl.converters.BufferSource(V);
         }
       }
@@ -18258,15 +18258,15 @@ var require_websocket = __commonJS({
       this.ws[kResponse].socket.resume();
     }
     function onParserError(err) {
-      let message;
+      let message4;
       let code;
       if (err instanceof CloseEvent) {
-        message = err.reason;
+        message4 = err.reason;
         code = err.code;
       } else {
-        message = err.message;
+        message4 = err.message;
       }
-      fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
+      fireEvent("error", this, () => new ErrorEvent("error", { error: err, message: message4 }));
       closeWebSocketConnection(this, code);
     }
     module.exports = {
@@ -18341,12 +18341,12 @@ var require_eventsource_stream = __commonJS({
       }
       return true;
     }
-    function isFieldName(line, length, field) {
+    function isFieldName(line2, length, field) {
       if (length !== field.length) {
         return false;
       }
       for (let i = 0; i < length; i++) {
-        if (line[i] !== field[i]) {
+        if (line2[i] !== field[i]) {
           return false;
         }
       }
@@ -18492,31 +18492,31 @@ var require_eventsource_stream = __commonJS({
        * @param {Buffer} line
        * @param {EventSourceStreamEvent} event
        */
-      parseLine(line, event) {
-        if (line.length === 0) {
+      parseLine(line2, event) {
+        if (line2.length === 0) {
           return;
         }
-        const colonPosition = line.indexOf(COLON);
+        const colonPosition = line2.indexOf(COLON);
         if (colonPosition === 0) {
           return;
         }
-        let fieldLength = line.length;
-        let valueStart = line.length;
+        let fieldLength = line2.length;
+        let valueStart = line2.length;
         if (colonPosition !== -1) {
           fieldLength = colonPosition;
           valueStart = colonPosition + 1;
-          if (line[valueStart] === SPACE) {
+          if (line2[valueStart] === SPACE) {
             ++valueStart;
           }
         }
-        if (isFieldName(line, fieldLength, DATA)) {
+        if (isFieldName(line2, fieldLength, DATA)) {
           if (this.maxEventSize > 0 && this.dataLineCount >= this.maxDataLines) {
             throw createMaxEventSizeExceededError();
           }
-          const valueBytes = line.length - valueStart;
+          const valueBytes = line2.length - valueStart;
           const dataSize = this.eventFieldSizes.data + (event.data === void 0 ? 0 : 1) + valueBytes;
           this.setEventFieldSize("data", dataSize);
-          const value = line.toString("utf8", valueStart);
+          const value = line2.toString("utf8", valueStart);
           if (event.data === void 0) {
             event.data = value;
           } else {
@@ -18526,24 +18526,24 @@ ${value}`;
           this.dataLineCount++;
           return;
         }
-        if (isFieldName(line, fieldLength, RETRY)) {
-          if (isASCIINumberBytes(line, valueStart)) {
-            this.setEventFieldSize("retry", line.length - valueStart);
-            event.retry = line.toString("utf8", valueStart);
+        if (isFieldName(line2, fieldLength, RETRY)) {
+          if (isASCIINumberBytes(line2, valueStart)) {
+            this.setEventFieldSize("retry", line2.length - valueStart);
+            event.retry = line2.toString("utf8", valueStart);
           }
           return;
         }
-        if (isFieldName(line, fieldLength, ID)) {
-          if (isValidLastEventIdBytes(line, valueStart)) {
-            this.setEventFieldSize("id", line.length - valueStart);
-            event.id = line.toString("utf8", valueStart);
+        if (isFieldName(line2, fieldLength, ID)) {
+          if (isValidLastEventIdBytes(line2, valueStart)) {
+            this.setEventFieldSize("id", line2.length - valueStart);
+            event.id = line2.toString("utf8", valueStart);
           }
           return;
         }
-        if (isFieldName(line, fieldLength, EVENT)) {
-          if (valueStart < line.length) {
-            this.setEventFieldSize("event", line.length - valueStart);
-            event.event = line.toString("utf8", valueStart);
+        if (isFieldName(line2, fieldLength, EVENT)) {
+          if (valueStart < line2.length) {
+            this.setEventFieldSize("event", line2.length - valueStart);
+            event.event = line2.toString("utf8", valueStart);
           }
         }
       }
@@ -19011,9 +19011,9 @@ var require_eventsource = __commonJS({
 var require_undici = __commonJS({
   "node_modules/undici/index.js"(exports, module) {
     "use strict";
-    var Client = require_client();
+    var Client2 = require_client();
     var Dispatcher = require_dispatcher();
-    var Pool = require_pool();
+    var Pool2 = require_pool();
     var BalancedPool = require_balanced_pool();
     var Agent = require_agent();
     var ProxyAgent2 = require_proxy_agent();
@@ -19023,7 +19023,7 @@ var require_undici = __commonJS({
     var util = require_util();
     var { InvalidArgumentError } = errors;
     var api = require_api();
-    var buildConnector = require_connect();
+    var buildConnector2 = require_connect();
     var MockClient = require_mock_client();
     var MockAgent = require_mock_agent();
     var MockPool = require_mock_pool();
@@ -19035,8 +19035,8 @@ var require_undici = __commonJS({
     var createRedirectInterceptor = require_redirect_interceptor();
     Object.assign(Dispatcher.prototype, api);
     module.exports.Dispatcher = Dispatcher;
-    module.exports.Client = Client;
-    module.exports.Pool = Pool;
+    module.exports.Client = Client2;
+    module.exports.Pool = Pool2;
     module.exports.BalancedPool = BalancedPool;
     module.exports.Agent = Agent;
     module.exports.ProxyAgent = ProxyAgent2;
@@ -19052,7 +19052,7 @@ var require_undici = __commonJS({
       dump: require_dump(),
       dns: require_dns()
     };
-    module.exports.buildConnector = buildConnector;
+    module.exports.buildConnector = buildConnector2;
     module.exports.errors = errors;
     module.exports.util = {
       parseHeaders: util.parseHeaders,
@@ -19100,7 +19100,7 @@ var require_undici = __commonJS({
     module.exports.setGlobalDispatcher = setGlobalDispatcher;
     module.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
-    module.exports.fetch = async function fetch(init, options = void 0) {
+    module.exports.fetch = async function fetch2(init, options = void 0) {
       try {
         return await fetchImpl(init, options);
       } catch (err) {
@@ -19416,13 +19416,13 @@ var require_directives = __commonJS({
        * @param onError - May be called even if the action was successful
        * @returns `true` on success
        */
-      add(line, onError) {
+      add(line2, onError) {
         if (this.atNextDocument) {
           this.yaml = { explicit: _Directives.defaultYaml.explicit, version: "1.1" };
           this.tags = Object.assign({}, _Directives.defaultTags);
           this.atNextDocument = false;
         }
-        const parts = line.trim().split(/[ \t]+/);
+        const parts = line2.trim().split(/[ \t]+/);
         const name = parts.shift();
         switch (name) {
           case "%TAG": {
@@ -21019,9 +21019,9 @@ var require_stringifyCollection = __commonJS({
       } else {
         str = lines[0];
         for (let i = 1; i < lines.length; ++i) {
-          const line = lines[i];
-          str += line ? `
-${indent}${line}` : "\n";
+          const line2 = lines[i];
+          str += line2 ? `
+${indent}${line2}` : "\n";
         }
       }
       if (comment) {
@@ -21079,7 +21079,7 @@ ${indent}${line}` : "\n";
           str += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line2) => sum + line2.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str += ",";
@@ -21095,14 +21095,14 @@ ${indent}${line}` : "\n";
         return start + end;
       } else {
         if (!reqNewline) {
-          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines.reduce((sum, line2) => sum + line2.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
           let str = start;
-          for (const line of lines)
-            str += line ? `
-${indentStep}${indent}${line}` : "\n";
+          for (const line2 of lines)
+            str += line2 ? `
+${indentStep}${indent}${line2}` : "\n";
           return `${str}
 ${indent}${end}`;
         } else {
@@ -22823,32 +22823,32 @@ var require_errors2 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code, message4) {
         super();
         this.name = name;
         this.code = code;
-        this.message = message;
+        this.message = message4;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code, message4) {
+        super("YAMLParseError", pos, code, message4);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code, message4) {
+        super("YAMLWarning", pos, code, message4);
       }
     };
     var prettifyError = (src, lc) => (error2) => {
       if (error2.pos[0] === -1)
         return;
       error2.linePos = error2.pos.map((pos) => lc.linePos(pos));
-      const { line, col } = error2.linePos[0];
-      error2.message += ` at line ${line}, column ${col}`;
+      const { line: line2, col } = error2.linePos[0];
+      error2.message += ` at line ${line2}, column ${col}`;
       let ci = col - 1;
-      let lineStr = src.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
+      let lineStr = src.substring(lc.lineStarts[line2 - 1], lc.lineStarts[line2]).replace(/[\n\r]+$/, "");
       if (ci >= 60 && lineStr.length > 80) {
         const trimStart = Math.min(ci - 39, lineStr.length - 79);
         lineStr = "\u2026" + lineStr.substring(trimStart);
@@ -22856,8 +22856,8 @@ var require_errors2 = __commonJS({
       }
       if (lineStr.length > 80)
         lineStr = lineStr.substring(0, 79) + "\u2026";
-      if (line > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
-        let prev = src.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
+      if (line2 > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
+        let prev = src.substring(lc.lineStarts[line2 - 2], lc.lineStarts[line2 - 1]);
         if (prev.length > 80)
           prev = prev.substring(0, 79) + "\u2026\n";
         lineStr = prev + lineStr;
@@ -22865,7 +22865,7 @@ var require_errors2 = __commonJS({
       if (/[^ ]/.test(lineStr)) {
         let count = 1;
         const end = error2.linePos[1];
-        if (end?.line === line && end.col > col) {
+        if (end?.line === line2 && end.col > col) {
           count = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
         const pointer = " ".repeat(ci) + "^".repeat(count);
@@ -23518,8 +23518,8 @@ var require_compose_collection = __commonJS({
         const { anchor, newlineAfterProp: nl } = props;
         const lastProp = anchor && tagToken ? anchor.offset > tagToken.offset ? anchor : tagToken : anchor ?? tagToken;
         if (lastProp && (!nl || nl.offset < lastProp.offset)) {
-          const message = "Missing newline after block sequence props";
-          onError(lastProp, "MISSING_CHAR", message);
+          const message4 = "Missing newline after block sequence props";
+          onError(lastProp, "MISSING_CHAR", message4);
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
@@ -23591,15 +23591,15 @@ var require_resolve_block_scalar = __commonJS({
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
-            const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset + indent.length, "MISSING_CHAR", message);
+            const message4 = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
+            onError(offset + indent.length, "MISSING_CHAR", message4);
           }
           if (header.indent === 0)
             trimIndent = indent.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
-            const message = "Block scalar values in collections must be indented";
-            onError(offset, "BAD_INDENT", message);
+            const message4 = "Block scalar values in collections must be indented";
+            onError(offset, "BAD_INDENT", message4);
           }
           break;
         }
@@ -23622,8 +23622,8 @@ var require_resolve_block_scalar = __commonJS({
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
           const src = header.indent ? "explicit indentation indicator" : "first line";
-          const message = `Block scalar lines must not be less indented than their ${src}`;
-          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
+          const message4 = `Block scalar lines must not be less indented than their ${src}`;
+          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message4);
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
@@ -23701,8 +23701,8 @@ var require_resolve_block_scalar = __commonJS({
             break;
           case "comment":
             if (strict && !hasSpace) {
-              const message = "Comments must be separated from other tokens by white space characters";
-              onError(token, "MISSING_CHAR", message);
+              const message4 = "Comments must be separated from other tokens by white space characters";
+              onError(token, "MISSING_CHAR", message4);
             }
             length += token.source.length;
             comment = token.source.substring(1);
@@ -23713,8 +23713,8 @@ var require_resolve_block_scalar = __commonJS({
             break;
           /* istanbul ignore next should not happen */
           default: {
-            const message = `Unexpected token in block scalar header: ${token.type}`;
-            onError(token, "UNEXPECTED_TOKEN", message);
+            const message4 = `Unexpected token in block scalar header: ${token.type}`;
+            onError(token, "UNEXPECTED_TOKEN", message4);
             const ts = token.source;
             if (ts && typeof ts === "string")
               length += ts.length;
@@ -23814,8 +23814,8 @@ var require_resolve_flow_scalar = __commonJS({
       return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
     }
     function unfoldLines(source) {
-      const line = /(.*?)\r?\n/sy;
-      let match = line.exec(source);
+      const line2 = /(.*?)\r?\n/sy;
+      let match = line2.exec(source);
       if (!match)
         return source;
       let trimEnd, trimBoth;
@@ -23828,8 +23828,8 @@ var require_resolve_flow_scalar = __commonJS({
       }
       let res = match[1].replace(trimEnd, "");
       let sep2 = " ";
-      let pos = line.lastIndex;
-      while (match = line.exec(source)) {
+      let pos = line2.lastIndex;
+      while (match = line2.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
           if (sep2 === "\n")
@@ -23840,7 +23840,7 @@ var require_resolve_flow_scalar = __commonJS({
           res += sep2 + lm;
           sep2 = " ";
         }
-        pos = line.lastIndex;
+        pos = line2.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
@@ -24107,13 +24107,13 @@ var require_compose_node = __commonJS({
             if (anchor)
               node.anchor = anchor.source.substring(1);
           } catch (error2) {
-            const message = error2 instanceof Error ? error2.message : String(error2);
-            onError(token, "RESOURCE_EXHAUSTION", message);
+            const message4 = error2 instanceof Error ? error2.message : String(error2);
+            onError(token, "RESOURCE_EXHAUSTION", message4);
           }
           break;
         default: {
-          const message = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
-          onError(token, "UNEXPECTED_TOKEN", message);
+          const message4 = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
+          onError(token, "UNEXPECTED_TOKEN", message4);
           isSrcToken = false;
         }
       }
@@ -24269,12 +24269,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning2) => {
+        this.onError = (source, code, message4, warning2) => {
           const pos = getErrorPos(source);
           if (warning2)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code, message4));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code, message4));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -24344,10 +24344,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning2) => {
+            this.directives.add(token.source, (offset, message4, warning2) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning2);
+              this.onError(pos, "BAD_DIRECTIVE", message4, warning2);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -24436,12 +24436,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code, message4) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code, message4);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code, message4);
         };
         switch (token.type) {
           case "scalar":
@@ -24970,40 +24970,40 @@ var require_lexer = __commonJS({
         }
       }
       *parseStream() {
-        let line = this.getLine();
-        if (line === null)
+        let line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("stream");
-        if (line[0] === cst.BOM) {
+        if (line2[0] === cst.BOM) {
           yield* this.pushCount(1);
-          line = line.substring(1);
+          line2 = line2.substring(1);
         }
-        if (line[0] === "%") {
-          let dirEnd = line.length;
-          let cs = line.indexOf("#");
+        if (line2[0] === "%") {
+          let dirEnd = line2.length;
+          let cs = line2.indexOf("#");
           while (cs !== -1) {
-            const ch = line[cs - 1];
+            const ch = line2[cs - 1];
             if (ch === " " || ch === "	") {
               dirEnd = cs - 1;
               break;
             } else {
-              cs = line.indexOf("#", cs + 1);
+              cs = line2.indexOf("#", cs + 1);
             }
           }
           while (true) {
-            const ch = line[dirEnd - 1];
+            const ch = line2[dirEnd - 1];
             if (ch === " " || ch === "	")
               dirEnd -= 1;
             else
               break;
           }
           const n = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
-          yield* this.pushCount(line.length - n);
+          yield* this.pushCount(line2.length - n);
           this.pushNewline();
           return "stream";
         }
         if (this.atLineEnd()) {
           const sp = yield* this.pushSpaces(true);
-          yield* this.pushCount(line.length - sp);
+          yield* this.pushCount(line2.length - sp);
           yield* this.pushNewline();
           return "stream";
         }
@@ -25044,13 +25044,13 @@ var require_lexer = __commonJS({
       }
       *parseDocument() {
         yield* this.pushSpaces(true);
-        const line = this.getLine();
-        if (line === null)
+        const line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("doc");
         let n = yield* this.pushIndicators();
-        switch (line[n]) {
+        switch (line2[n]) {
           case "#":
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line2.length - n);
           // fallthrough
           case void 0:
             yield* this.pushNewline();
@@ -25075,7 +25075,7 @@ var require_lexer = __commonJS({
           case ">":
             n += yield* this.parseBlockScalarHeader();
             n += yield* this.pushSpaces(true);
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line2.length - n);
             yield* this.pushNewline();
             return yield* this.parseBlockScalar();
           default:
@@ -25095,11 +25095,11 @@ var require_lexer = __commonJS({
           }
           sp += yield* this.pushSpaces(true);
         } while (nl + sp > 0);
-        const line = this.getLine();
-        if (line === null)
+        const line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
-          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
+        if (indent !== -1 && indent < this.indentNext && line2[0] !== "#" || indent === 0 && (line2.startsWith("---") || line2.startsWith("...")) && isEmpty(line2[3])) {
+          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line2[0] === "]" || line2[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
             yield cst.FLOW_END;
@@ -25107,17 +25107,17 @@ var require_lexer = __commonJS({
           }
         }
         let n = 0;
-        while (line[n] === ",") {
+        while (line2[n] === ",") {
           n += yield* this.pushCount(1);
           n += yield* this.pushSpaces(true);
           this.flowKey = false;
         }
         n += yield* this.pushIndicators();
-        switch (line[n]) {
+        switch (line2[n]) {
           case void 0:
             return "flow";
           case "#":
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line2.length - n);
             return "flow";
           case "{":
           case "[":
@@ -25601,8 +25601,8 @@ var require_parser = __commonJS({
         }
         const type = cst.tokenType(source);
         if (!type) {
-          const message = `Not a YAML token: ${source}`;
-          yield* this.pop({ type: "error", offset: this.offset, message, source });
+          const message4 = `Not a YAML token: ${source}`;
+          yield* this.pop({ type: "error", offset: this.offset, message: message4, source });
           this.offset += source.length;
         } else if (type === "scalar") {
           this.atNewLine = false;
@@ -25692,8 +25692,8 @@ var require_parser = __commonJS({
       *pop(error2) {
         const token = error2 ?? this.stack.pop();
         if (!token) {
-          const message = "Tried to pop an empty stack";
-          yield { type: "error", offset: this.offset, source: "", message };
+          const message4 = "Tried to pop an empty stack";
+          yield { type: "error", offset: this.offset, source: "", message: message4 };
         } else if (this.stack.length === 0) {
           yield token;
         } else {
@@ -26692,13 +26692,13 @@ var require_scope = __commonJS({
       }
     };
     exports.ValueScopeName = ValueScopeName;
-    var line = (0, code_1._)`\n`;
+    var line2 = (0, code_1._)`\n`;
     var ValueScope = class extends Scope {
       constructor(opts) {
         super(opts);
         this._values = {};
         this._scope = opts.scope;
-        this.opts = { ...opts, _n: opts.lines ? line : code_1.nil };
+        this.opts = { ...opts, _n: opts.lines ? line2 : code_1.nil };
       }
       get() {
         return this._scope;
@@ -27810,12 +27810,12 @@ var require_errors3 = __commonJS({
       }
       return [E.schemaPath, schPath];
     }
-    function extraErrorProps(cxt, { params, message }, keyValues) {
+    function extraErrorProps(cxt, { params, message: message4 }, keyValues) {
       const { keyword, data, schemaValue, it } = cxt;
       const { opts, propertyName, topSchemaRef, schemaPath } = it;
       keyValues.push([E.keyword, keyword], [E.params, typeof params == "function" ? params(cxt) : params || (0, codegen_1._)`{}`]);
       if (opts.messages) {
-        keyValues.push([E.message, typeof message == "function" ? message(cxt) : message]);
+        keyValues.push([E.message, typeof message4 == "function" ? message4(cxt) : message4]);
       }
       if (opts.verbose) {
         keyValues.push([E.schema, schemaValue], [E.parentSchema, (0, codegen_1._)`${topSchemaRef}${schemaPath}`], [names_1.default.data, data]);
@@ -27948,37 +27948,37 @@ var require_dataType = __commonJS({
       DataType2[DataType2["Wrong"] = 1] = "Wrong";
     })(DataType || (exports.DataType = DataType = {}));
     function getSchemaTypes(schema) {
-      const types = getJSONTypes(schema.type);
-      const hasNull = types.includes("null");
+      const types2 = getJSONTypes(schema.type);
+      const hasNull = types2.includes("null");
       if (hasNull) {
         if (schema.nullable === false)
           throw new Error("type: null contradicts nullable: false");
       } else {
-        if (!types.length && schema.nullable !== void 0) {
+        if (!types2.length && schema.nullable !== void 0) {
           throw new Error('"nullable" cannot be used without "type"');
         }
         if (schema.nullable === true)
-          types.push("null");
+          types2.push("null");
       }
-      return types;
+      return types2;
     }
     exports.getSchemaTypes = getSchemaTypes;
     function getJSONTypes(ts) {
-      const types = Array.isArray(ts) ? ts : ts ? [ts] : [];
-      if (types.every(rules_1.isJSONType))
-        return types;
-      throw new Error("type must be JSONType or JSONType[]: " + types.join(","));
+      const types2 = Array.isArray(ts) ? ts : ts ? [ts] : [];
+      if (types2.every(rules_1.isJSONType))
+        return types2;
+      throw new Error("type must be JSONType or JSONType[]: " + types2.join(","));
     }
     exports.getJSONTypes = getJSONTypes;
-    function coerceAndCheckDataType(it, types) {
+    function coerceAndCheckDataType(it, types2) {
       const { gen, data, opts } = it;
-      const coerceTo = coerceToTypes(types, opts.coerceTypes);
-      const checkTypes = types.length > 0 && !(coerceTo.length === 0 && types.length === 1 && (0, applicability_1.schemaHasRulesForType)(it, types[0]));
+      const coerceTo = coerceToTypes(types2, opts.coerceTypes);
+      const checkTypes = types2.length > 0 && !(coerceTo.length === 0 && types2.length === 1 && (0, applicability_1.schemaHasRulesForType)(it, types2[0]));
       if (checkTypes) {
-        const wrongType = checkDataTypes(types, data, opts.strictNumbers, DataType.Wrong);
+        const wrongType = checkDataTypes(types2, data, opts.strictNumbers, DataType.Wrong);
         gen.if(wrongType, () => {
           if (coerceTo.length)
-            coerceData(it, types, coerceTo);
+            coerceData(it, types2, coerceTo);
           else
             reportTypeError(it);
         });
@@ -27987,15 +27987,15 @@ var require_dataType = __commonJS({
     }
     exports.coerceAndCheckDataType = coerceAndCheckDataType;
     var COERCIBLE = /* @__PURE__ */ new Set(["string", "number", "integer", "boolean", "null"]);
-    function coerceToTypes(types, coerceTypes) {
-      return coerceTypes ? types.filter((t) => COERCIBLE.has(t) || coerceTypes === "array" && t === "array") : [];
+    function coerceToTypes(types2, coerceTypes) {
+      return coerceTypes ? types2.filter((t) => COERCIBLE.has(t) || coerceTypes === "array" && t === "array") : [];
     }
-    function coerceData(it, types, coerceTo) {
+    function coerceData(it, types2, coerceTo) {
       const { gen, data, opts } = it;
       const dataType = gen.let("dataType", (0, codegen_1._)`typeof ${data}`);
       const coerced = gen.let("coerced", (0, codegen_1._)`undefined`);
       if (opts.coerceTypes === "array") {
-        gen.if((0, codegen_1._)`${dataType} == 'object' && Array.isArray(${data}) && ${data}.length == 1`, () => gen.assign(data, (0, codegen_1._)`${data}[0]`).assign(dataType, (0, codegen_1._)`typeof ${data}`).if(checkDataTypes(types, data, opts.strictNumbers), () => gen.assign(coerced, data)));
+        gen.if((0, codegen_1._)`${dataType} == 'object' && Array.isArray(${data}) && ${data}.length == 1`, () => gen.assign(data, (0, codegen_1._)`${data}[0]`).assign(dataType, (0, codegen_1._)`typeof ${data}`).if(checkDataTypes(types2, data, opts.strictNumbers), () => gen.assign(coerced, data)));
       }
       gen.if((0, codegen_1._)`${coerced} !== undefined`);
       for (const t of coerceTo) {
@@ -28071,19 +28071,19 @@ var require_dataType = __commonJS({
         return checkDataType(dataTypes[0], data, strictNums, correct);
       }
       let cond;
-      const types = (0, util_1.toHash)(dataTypes);
-      if (types.array && types.object) {
+      const types2 = (0, util_1.toHash)(dataTypes);
+      if (types2.array && types2.object) {
         const notObj = (0, codegen_1._)`typeof ${data} != "object"`;
-        cond = types.null ? notObj : (0, codegen_1._)`!${data} || ${notObj}`;
-        delete types.null;
-        delete types.array;
-        delete types.object;
+        cond = types2.null ? notObj : (0, codegen_1._)`!${data} || ${notObj}`;
+        delete types2.null;
+        delete types2.array;
+        delete types2.object;
       } else {
         cond = codegen_1.nil;
       }
-      if (types.number)
-        delete types.integer;
-      for (const t in types)
+      if (types2.number)
+        delete types2.integer;
+      for (const t in types2)
         cond = (0, codegen_1.and)(cond, checkDataType(t, data, strictNums, correct));
       return cond;
     }
@@ -28888,9 +28888,9 @@ var require_validate = __commonJS({
     function typeAndKeywords(it, errsCount) {
       if (it.opts.jtd)
         return schemaKeywords(it, [], false, errsCount);
-      const types = (0, dataType_1.getSchemaTypes)(it.schema);
-      const checkedTypes = (0, dataType_1.coerceAndCheckDataType)(it, types);
-      schemaKeywords(it, types, !checkedTypes, errsCount);
+      const types2 = (0, dataType_1.getSchemaTypes)(it.schema);
+      const checkedTypes = (0, dataType_1.coerceAndCheckDataType)(it, types2);
+      schemaKeywords(it, types2, !checkedTypes, errsCount);
     }
     function checkRefsAndKeywords(it) {
       const { schema, errSchemaPath, opts, self } = it;
@@ -28940,7 +28940,7 @@ var require_validate = __commonJS({
       if (items instanceof codegen_1.Name)
         gen.assign((0, codegen_1._)`${evaluated}.items`, items);
     }
-    function schemaKeywords(it, types, typeErrors, errsCount) {
+    function schemaKeywords(it, types2, typeErrors, errsCount) {
       const { gen, schema, data, allErrors, opts, self } = it;
       const { RULES } = self;
       if (schema.$ref && (opts.ignoreKeywordsWithRef || !(0, util_1.schemaHasRulesButRef)(schema, RULES))) {
@@ -28948,7 +28948,7 @@ var require_validate = __commonJS({
         return;
       }
       if (!opts.jtd)
-        checkStrictTypes(it, types);
+        checkStrictTypes(it, types2);
       gen.block(() => {
         for (const group of RULES.rules)
           groupKeywords(group);
@@ -28960,7 +28960,7 @@ var require_validate = __commonJS({
         if (group.type) {
           gen.if((0, dataType_2.checkDataType)(group.type, data, opts.strictNumbers));
           iterateKeywords(it, group);
-          if (types.length === 1 && types[0] === group.type && typeErrors) {
+          if (types2.length === 1 && types2[0] === group.type && typeErrors) {
             gen.else();
             (0, dataType_2.reportTypeError)(it);
           }
@@ -28984,27 +28984,27 @@ var require_validate = __commonJS({
         }
       });
     }
-    function checkStrictTypes(it, types) {
+    function checkStrictTypes(it, types2) {
       if (it.schemaEnv.meta || !it.opts.strictTypes)
         return;
-      checkContextTypes(it, types);
+      checkContextTypes(it, types2);
       if (!it.opts.allowUnionTypes)
-        checkMultipleTypes(it, types);
+        checkMultipleTypes(it, types2);
       checkKeywordTypes(it, it.dataTypes);
     }
-    function checkContextTypes(it, types) {
-      if (!types.length)
+    function checkContextTypes(it, types2) {
+      if (!types2.length)
         return;
       if (!it.dataTypes.length) {
-        it.dataTypes = types;
+        it.dataTypes = types2;
         return;
       }
-      types.forEach((t) => {
+      types2.forEach((t) => {
         if (!includesType(it.dataTypes, t)) {
           strictTypesError(it, `type "${t}" not allowed by context "${it.dataTypes.join(",")}"`);
         }
       });
-      narrowSchemaTypes(it, types);
+      narrowSchemaTypes(it, types2);
     }
     function checkMultipleTypes(it, ts) {
       if (ts.length > 1 && !(ts.length === 2 && ts.includes("null"))) {
@@ -31001,11 +31001,11 @@ var require_core = __commonJS({
         }
         const valid = this.validate($schema, schema);
         if (!valid && throwOrLogError) {
-          const message = "schema is invalid: " + this.errorsText();
+          const message4 = "schema is invalid: " + this.errorsText();
           if (this.opts.validateSchema === "log")
-            this.logger.error(message);
+            this.logger.error(message4);
           else
-            throw new Error(message);
+            throw new Error(message4);
         }
         return valid;
       }
@@ -34525,6 +34525,5317 @@ var require_dist2 = __commonJS({
   }
 });
 
+// node_modules/postgres-array/index.js
+var require_postgres_array = __commonJS({
+  "node_modules/postgres-array/index.js"(exports) {
+    "use strict";
+    exports.parse = function(source, transform) {
+      return new ArrayParser(source, transform).parse();
+    };
+    var ArrayParser = class _ArrayParser {
+      constructor(source, transform) {
+        this.source = source;
+        this.transform = transform || identity;
+        this.position = 0;
+        this.entries = [];
+        this.recorded = [];
+        this.dimension = 0;
+      }
+      isEof() {
+        return this.position >= this.source.length;
+      }
+      nextCharacter() {
+        var character = this.source[this.position++];
+        if (character === "\\") {
+          return {
+            value: this.source[this.position++],
+            escaped: true
+          };
+        }
+        return {
+          value: character,
+          escaped: false
+        };
+      }
+      record(character) {
+        this.recorded.push(character);
+      }
+      newEntry(includeEmpty) {
+        var entry;
+        if (this.recorded.length > 0 || includeEmpty) {
+          entry = this.recorded.join("");
+          if (entry === "NULL" && !includeEmpty) {
+            entry = null;
+          }
+          if (entry !== null) entry = this.transform(entry);
+          this.entries.push(entry);
+          this.recorded = [];
+        }
+      }
+      consumeDimensions() {
+        if (this.source[0] === "[") {
+          while (!this.isEof()) {
+            var char = this.nextCharacter();
+            if (char.value === "=") break;
+          }
+        }
+      }
+      parse(nested) {
+        var character, parser, quote;
+        this.consumeDimensions();
+        while (!this.isEof()) {
+          character = this.nextCharacter();
+          if (character.value === "{" && !quote) {
+            this.dimension++;
+            if (this.dimension > 1) {
+              parser = new _ArrayParser(this.source.substr(this.position - 1), this.transform);
+              this.entries.push(parser.parse(true));
+              this.position += parser.position - 2;
+            }
+          } else if (character.value === "}" && !quote) {
+            this.dimension--;
+            if (!this.dimension) {
+              this.newEntry();
+              if (nested) return this.entries;
+            }
+          } else if (character.value === '"' && !character.escaped) {
+            if (quote) this.newEntry(true);
+            quote = !quote;
+          } else if (character.value === "," && !quote) {
+            this.newEntry();
+          } else {
+            this.record(character.value);
+          }
+        }
+        if (this.dimension !== 0) {
+          throw new Error("array dimension not balanced");
+        }
+        return this.entries;
+      }
+    };
+    function identity(value) {
+      return value;
+    }
+  }
+});
+
+// node_modules/pg-types/lib/arrayParser.js
+var require_arrayParser = __commonJS({
+  "node_modules/pg-types/lib/arrayParser.js"(exports, module) {
+    var array = require_postgres_array();
+    module.exports = {
+      create: function(source, transform) {
+        return {
+          parse: function() {
+            return array.parse(source, transform);
+          }
+        };
+      }
+    };
+  }
+});
+
+// node_modules/postgres-date/index.js
+var require_postgres_date = __commonJS({
+  "node_modules/postgres-date/index.js"(exports, module) {
+    "use strict";
+    var DATE_TIME = /(\d{1,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,})?.*?( BC)?$/;
+    var DATE = /^(\d{1,})-(\d{2})-(\d{2})( BC)?$/;
+    var TIME_ZONE = /([Z+-])(\d{2})?:?(\d{2})?:?(\d{2})?/;
+    var INFINITY = /^-?infinity$/;
+    module.exports = function parseDate(isoDate) {
+      if (INFINITY.test(isoDate)) {
+        return Number(isoDate.replace("i", "I"));
+      }
+      var matches = DATE_TIME.exec(isoDate);
+      if (!matches) {
+        return getDate(isoDate) || null;
+      }
+      var isBC = !!matches[8];
+      var year = parseInt(matches[1], 10);
+      if (isBC) {
+        year = bcYearToNegativeYear(year);
+      }
+      var month = parseInt(matches[2], 10) - 1;
+      var day = matches[3];
+      var hour = parseInt(matches[4], 10);
+      var minute = parseInt(matches[5], 10);
+      var second = parseInt(matches[6], 10);
+      var ms = matches[7];
+      ms = ms ? 1e3 * parseFloat(ms) : 0;
+      var date;
+      var offset = timeZoneOffset(isoDate);
+      if (offset != null) {
+        date = new Date(Date.UTC(year, month, day, hour, minute, second, ms));
+        if (is0To99(year)) {
+          date.setUTCFullYear(year);
+        }
+        if (offset !== 0) {
+          date.setTime(date.getTime() - offset);
+        }
+      } else {
+        date = new Date(year, month, day, hour, minute, second, ms);
+        if (is0To99(year)) {
+          date.setFullYear(year);
+        }
+      }
+      return date;
+    };
+    function getDate(isoDate) {
+      var matches = DATE.exec(isoDate);
+      if (!matches) {
+        return;
+      }
+      var year = parseInt(matches[1], 10);
+      var isBC = !!matches[4];
+      if (isBC) {
+        year = bcYearToNegativeYear(year);
+      }
+      var month = parseInt(matches[2], 10) - 1;
+      var day = matches[3];
+      var date = new Date(year, month, day);
+      if (is0To99(year)) {
+        date.setFullYear(year);
+      }
+      return date;
+    }
+    function timeZoneOffset(isoDate) {
+      if (isoDate.endsWith("+00")) {
+        return 0;
+      }
+      var zone = TIME_ZONE.exec(isoDate.split(" ")[1]);
+      if (!zone) return;
+      var type = zone[1];
+      if (type === "Z") {
+        return 0;
+      }
+      var sign = type === "-" ? -1 : 1;
+      var offset = parseInt(zone[2], 10) * 3600 + parseInt(zone[3] || 0, 10) * 60 + parseInt(zone[4] || 0, 10);
+      return offset * sign * 1e3;
+    }
+    function bcYearToNegativeYear(year) {
+      return -(year - 1);
+    }
+    function is0To99(num) {
+      return num >= 0 && num < 100;
+    }
+  }
+});
+
+// node_modules/xtend/mutable.js
+var require_mutable = __commonJS({
+  "node_modules/xtend/mutable.js"(exports, module) {
+    module.exports = extend;
+    var hasOwnProperty = Object.prototype.hasOwnProperty;
+    function extend(target) {
+      for (var i = 1; i < arguments.length; i++) {
+        var source = arguments[i];
+        for (var key in source) {
+          if (hasOwnProperty.call(source, key)) {
+            target[key] = source[key];
+          }
+        }
+      }
+      return target;
+    }
+  }
+});
+
+// node_modules/postgres-interval/index.js
+var require_postgres_interval = __commonJS({
+  "node_modules/postgres-interval/index.js"(exports, module) {
+    "use strict";
+    var extend = require_mutable();
+    module.exports = PostgresInterval;
+    function PostgresInterval(raw) {
+      if (!(this instanceof PostgresInterval)) {
+        return new PostgresInterval(raw);
+      }
+      extend(this, parse3(raw));
+    }
+    var properties = ["seconds", "minutes", "hours", "days", "months", "years"];
+    PostgresInterval.prototype.toPostgres = function() {
+      var filtered = properties.filter(this.hasOwnProperty, this);
+      if (this.milliseconds && filtered.indexOf("seconds") < 0) {
+        filtered.push("seconds");
+      }
+      if (filtered.length === 0) return "0";
+      return filtered.map(function(property) {
+        var value = this[property] || 0;
+        if (property === "seconds" && this.milliseconds) {
+          value = (value + this.milliseconds / 1e3).toFixed(6).replace(/\.?0+$/, "");
+        }
+        return value + " " + property;
+      }, this).join(" ");
+    };
+    var propertiesISOEquivalent = {
+      years: "Y",
+      months: "M",
+      days: "D",
+      hours: "H",
+      minutes: "M",
+      seconds: "S"
+    };
+    var dateProperties = ["years", "months", "days"];
+    var timeProperties = ["hours", "minutes", "seconds"];
+    PostgresInterval.prototype.toISOString = PostgresInterval.prototype.toISO = function() {
+      var datePart = dateProperties.map(buildProperty, this).join("");
+      var timePart = timeProperties.map(buildProperty, this).join("");
+      return "P" + datePart + "T" + timePart;
+      function buildProperty(property) {
+        var value = this[property] || 0;
+        if (property === "seconds" && this.milliseconds) {
+          value = (value + this.milliseconds / 1e3).toFixed(6).replace(/0+$/, "");
+        }
+        return value + propertiesISOEquivalent[property];
+      }
+    };
+    var NUMBER = "([+-]?\\d+)";
+    var YEAR = NUMBER + "\\s+years?";
+    var MONTH = NUMBER + "\\s+mons?";
+    var DAY = NUMBER + "\\s+days?";
+    var TIME = "([+-])?([\\d]*):(\\d\\d):(\\d\\d)\\.?(\\d{1,6})?";
+    var INTERVAL = new RegExp([YEAR, MONTH, DAY, TIME].map(function(regexString) {
+      return "(" + regexString + ")?";
+    }).join("\\s*"));
+    var positions = {
+      years: 2,
+      months: 4,
+      days: 6,
+      hours: 9,
+      minutes: 10,
+      seconds: 11,
+      milliseconds: 12
+    };
+    var negatives = ["hours", "minutes", "seconds", "milliseconds"];
+    function parseMilliseconds(fraction) {
+      var microseconds = fraction + "000000".slice(fraction.length);
+      return parseInt(microseconds, 10) / 1e3;
+    }
+    function parse3(interval) {
+      if (!interval) return {};
+      var matches = INTERVAL.exec(interval);
+      var isNegative = matches[8] === "-";
+      return Object.keys(positions).reduce(function(parsed, property) {
+        var position = positions[property];
+        var value = matches[position];
+        if (!value) return parsed;
+        value = property === "milliseconds" ? parseMilliseconds(value) : parseInt(value, 10);
+        if (!value) return parsed;
+        if (isNegative && ~negatives.indexOf(property)) {
+          value *= -1;
+        }
+        parsed[property] = value;
+        return parsed;
+      }, {});
+    }
+  }
+});
+
+// node_modules/postgres-bytea/index.js
+var require_postgres_bytea = __commonJS({
+  "node_modules/postgres-bytea/index.js"(exports, module) {
+    "use strict";
+    var bufferFrom = Buffer.from || Buffer;
+    module.exports = function parseBytea(input) {
+      if (/^\\x/.test(input)) {
+        return bufferFrom(input.substr(2), "hex");
+      }
+      var output = "";
+      var i = 0;
+      while (i < input.length) {
+        if (input[i] !== "\\") {
+          output += input[i];
+          ++i;
+        } else {
+          if (/[0-7]{3}/.test(input.substr(i + 1, 3))) {
+            output += String.fromCharCode(parseInt(input.substr(i + 1, 3), 8));
+            i += 4;
+          } else {
+            var backslashes = 1;
+            while (i + backslashes < input.length && input[i + backslashes] === "\\") {
+              backslashes++;
+            }
+            for (var k = 0; k < Math.floor(backslashes / 2); ++k) {
+              output += "\\";
+            }
+            i += Math.floor(backslashes / 2) * 2;
+          }
+        }
+      }
+      return bufferFrom(output, "binary");
+    };
+  }
+});
+
+// node_modules/pg-types/lib/textParsers.js
+var require_textParsers = __commonJS({
+  "node_modules/pg-types/lib/textParsers.js"(exports, module) {
+    var array = require_postgres_array();
+    var arrayParser = require_arrayParser();
+    var parseDate = require_postgres_date();
+    var parseInterval = require_postgres_interval();
+    var parseByteA = require_postgres_bytea();
+    function allowNull(fn) {
+      return function nullAllowed(value) {
+        if (value === null) return value;
+        return fn(value);
+      };
+    }
+    function parseBool(value) {
+      if (value === null) return value;
+      return value === "TRUE" || value === "t" || value === "true" || value === "y" || value === "yes" || value === "on" || value === "1";
+    }
+    function parseBoolArray(value) {
+      if (!value) return null;
+      return array.parse(value, parseBool);
+    }
+    function parseBaseTenInt(string) {
+      return parseInt(string, 10);
+    }
+    function parseIntegerArray(value) {
+      if (!value) return null;
+      return array.parse(value, allowNull(parseBaseTenInt));
+    }
+    function parseBigIntegerArray(value) {
+      if (!value) return null;
+      return array.parse(value, allowNull(function(entry) {
+        return parseBigInteger(entry).trim();
+      }));
+    }
+    var parsePointArray = function(value) {
+      if (!value) {
+        return null;
+      }
+      var p = arrayParser.create(value, function(entry) {
+        if (entry !== null) {
+          entry = parsePoint(entry);
+        }
+        return entry;
+      });
+      return p.parse();
+    };
+    var parseFloatArray = function(value) {
+      if (!value) {
+        return null;
+      }
+      var p = arrayParser.create(value, function(entry) {
+        if (entry !== null) {
+          entry = parseFloat(entry);
+        }
+        return entry;
+      });
+      return p.parse();
+    };
+    var parseStringArray = function(value) {
+      if (!value) {
+        return null;
+      }
+      var p = arrayParser.create(value);
+      return p.parse();
+    };
+    var parseDateArray = function(value) {
+      if (!value) {
+        return null;
+      }
+      var p = arrayParser.create(value, function(entry) {
+        if (entry !== null) {
+          entry = parseDate(entry);
+        }
+        return entry;
+      });
+      return p.parse();
+    };
+    var parseIntervalArray = function(value) {
+      if (!value) {
+        return null;
+      }
+      var p = arrayParser.create(value, function(entry) {
+        if (entry !== null) {
+          entry = parseInterval(entry);
+        }
+        return entry;
+      });
+      return p.parse();
+    };
+    var parseByteAArray = function(value) {
+      if (!value) {
+        return null;
+      }
+      return array.parse(value, allowNull(parseByteA));
+    };
+    var parseInteger = function(value) {
+      return parseInt(value, 10);
+    };
+    var parseBigInteger = function(value) {
+      var valStr = String(value);
+      if (/^\d+$/.test(valStr)) {
+        return valStr;
+      }
+      return value;
+    };
+    var parseJsonArray = function(value) {
+      if (!value) {
+        return null;
+      }
+      return array.parse(value, allowNull(JSON.parse));
+    };
+    var parsePoint = function(value) {
+      if (value[0] !== "(") {
+        return null;
+      }
+      value = value.substring(1, value.length - 1).split(",");
+      return {
+        x: parseFloat(value[0]),
+        y: parseFloat(value[1])
+      };
+    };
+    var parseCircle = function(value) {
+      if (value[0] !== "<" && value[1] !== "(") {
+        return null;
+      }
+      var point = "(";
+      var radius = "";
+      var pointParsed = false;
+      for (var i = 2; i < value.length - 1; i++) {
+        if (!pointParsed) {
+          point += value[i];
+        }
+        if (value[i] === ")") {
+          pointParsed = true;
+          continue;
+        } else if (!pointParsed) {
+          continue;
+        }
+        if (value[i] === ",") {
+          continue;
+        }
+        radius += value[i];
+      }
+      var result = parsePoint(point);
+      result.radius = parseFloat(radius);
+      return result;
+    };
+    var init = function(register2) {
+      register2(20, parseBigInteger);
+      register2(21, parseInteger);
+      register2(23, parseInteger);
+      register2(26, parseInteger);
+      register2(700, parseFloat);
+      register2(701, parseFloat);
+      register2(16, parseBool);
+      register2(1082, parseDate);
+      register2(1114, parseDate);
+      register2(1184, parseDate);
+      register2(600, parsePoint);
+      register2(651, parseStringArray);
+      register2(718, parseCircle);
+      register2(1e3, parseBoolArray);
+      register2(1001, parseByteAArray);
+      register2(1005, parseIntegerArray);
+      register2(1007, parseIntegerArray);
+      register2(1028, parseIntegerArray);
+      register2(1016, parseBigIntegerArray);
+      register2(1017, parsePointArray);
+      register2(1021, parseFloatArray);
+      register2(1022, parseFloatArray);
+      register2(1231, parseFloatArray);
+      register2(1014, parseStringArray);
+      register2(1015, parseStringArray);
+      register2(1008, parseStringArray);
+      register2(1009, parseStringArray);
+      register2(1040, parseStringArray);
+      register2(1041, parseStringArray);
+      register2(1115, parseDateArray);
+      register2(1182, parseDateArray);
+      register2(1185, parseDateArray);
+      register2(1186, parseInterval);
+      register2(1187, parseIntervalArray);
+      register2(17, parseByteA);
+      register2(114, JSON.parse.bind(JSON));
+      register2(3802, JSON.parse.bind(JSON));
+      register2(199, parseJsonArray);
+      register2(3807, parseJsonArray);
+      register2(3907, parseStringArray);
+      register2(2951, parseStringArray);
+      register2(791, parseStringArray);
+      register2(1183, parseStringArray);
+      register2(1270, parseStringArray);
+    };
+    module.exports = {
+      init
+    };
+  }
+});
+
+// node_modules/pg-int8/index.js
+var require_pg_int8 = __commonJS({
+  "node_modules/pg-int8/index.js"(exports, module) {
+    "use strict";
+    var BASE = 1e6;
+    function readInt8(buffer) {
+      var high = buffer.readInt32BE(0);
+      var low = buffer.readUInt32BE(4);
+      var sign = "";
+      if (high < 0) {
+        high = ~high + (low === 0);
+        low = ~low + 1 >>> 0;
+        sign = "-";
+      }
+      var result = "";
+      var carry;
+      var t;
+      var digits;
+      var pad;
+      var l;
+      var i;
+      {
+        carry = high % BASE;
+        high = high / BASE >>> 0;
+        t = 4294967296 * carry + low;
+        low = t / BASE >>> 0;
+        digits = "" + (t - BASE * low);
+        if (low === 0 && high === 0) {
+          return sign + digits + result;
+        }
+        pad = "";
+        l = 6 - digits.length;
+        for (i = 0; i < l; i++) {
+          pad += "0";
+        }
+        result = pad + digits + result;
+      }
+      {
+        carry = high % BASE;
+        high = high / BASE >>> 0;
+        t = 4294967296 * carry + low;
+        low = t / BASE >>> 0;
+        digits = "" + (t - BASE * low);
+        if (low === 0 && high === 0) {
+          return sign + digits + result;
+        }
+        pad = "";
+        l = 6 - digits.length;
+        for (i = 0; i < l; i++) {
+          pad += "0";
+        }
+        result = pad + digits + result;
+      }
+      {
+        carry = high % BASE;
+        high = high / BASE >>> 0;
+        t = 4294967296 * carry + low;
+        low = t / BASE >>> 0;
+        digits = "" + (t - BASE * low);
+        if (low === 0 && high === 0) {
+          return sign + digits + result;
+        }
+        pad = "";
+        l = 6 - digits.length;
+        for (i = 0; i < l; i++) {
+          pad += "0";
+        }
+        result = pad + digits + result;
+      }
+      {
+        carry = high % BASE;
+        t = 4294967296 * carry + low;
+        digits = "" + t % BASE;
+        return sign + digits + result;
+      }
+    }
+    module.exports = readInt8;
+  }
+});
+
+// node_modules/pg-types/lib/binaryParsers.js
+var require_binaryParsers = __commonJS({
+  "node_modules/pg-types/lib/binaryParsers.js"(exports, module) {
+    var parseInt64 = require_pg_int8();
+    var parseBits = function(data, bits, offset, invert, callback) {
+      offset = offset || 0;
+      invert = invert || false;
+      callback = callback || function(lastValue, newValue, bits2) {
+        return lastValue * Math.pow(2, bits2) + newValue;
+      };
+      var offsetBytes = offset >> 3;
+      var inv = function(value) {
+        if (invert) {
+          return ~value & 255;
+        }
+        return value;
+      };
+      var mask = 255;
+      var firstBits = 8 - offset % 8;
+      if (bits < firstBits) {
+        mask = 255 << 8 - bits & 255;
+        firstBits = bits;
+      }
+      if (offset) {
+        mask = mask >> offset % 8;
+      }
+      var result = 0;
+      if (offset % 8 + bits >= 8) {
+        result = callback(0, inv(data[offsetBytes]) & mask, firstBits);
+      }
+      var bytes = bits + offset >> 3;
+      for (var i = offsetBytes + 1; i < bytes; i++) {
+        result = callback(result, inv(data[i]), 8);
+      }
+      var lastBits = (bits + offset) % 8;
+      if (lastBits > 0) {
+        result = callback(result, inv(data[bytes]) >> 8 - lastBits, lastBits);
+      }
+      return result;
+    };
+    var parseFloatFromBits = function(data, precisionBits, exponentBits) {
+      var bias = Math.pow(2, exponentBits - 1) - 1;
+      var sign = parseBits(data, 1);
+      var exponent = parseBits(data, exponentBits, 1);
+      if (exponent === 0) {
+        return 0;
+      }
+      var precisionBitsCounter = 1;
+      var parsePrecisionBits = function(lastValue, newValue, bits) {
+        if (lastValue === 0) {
+          lastValue = 1;
+        }
+        for (var i = 1; i <= bits; i++) {
+          precisionBitsCounter /= 2;
+          if ((newValue & 1 << bits - i) > 0) {
+            lastValue += precisionBitsCounter;
+          }
+        }
+        return lastValue;
+      };
+      var mantissa = parseBits(data, precisionBits, exponentBits + 1, false, parsePrecisionBits);
+      if (exponent == Math.pow(2, exponentBits + 1) - 1) {
+        if (mantissa === 0) {
+          return sign === 0 ? Infinity : -Infinity;
+        }
+        return NaN;
+      }
+      return (sign === 0 ? 1 : -1) * Math.pow(2, exponent - bias) * mantissa;
+    };
+    var parseInt16 = function(value) {
+      if (parseBits(value, 1) == 1) {
+        return -1 * (parseBits(value, 15, 1, true) + 1);
+      }
+      return parseBits(value, 15, 1);
+    };
+    var parseInt32 = function(value) {
+      if (parseBits(value, 1) == 1) {
+        return -1 * (parseBits(value, 31, 1, true) + 1);
+      }
+      return parseBits(value, 31, 1);
+    };
+    var parseFloat32 = function(value) {
+      return parseFloatFromBits(value, 23, 8);
+    };
+    var parseFloat64 = function(value) {
+      return parseFloatFromBits(value, 52, 11);
+    };
+    var parseNumeric = function(value) {
+      var sign = parseBits(value, 16, 32);
+      if (sign == 49152) {
+        return NaN;
+      }
+      var weight = Math.pow(1e4, parseBits(value, 16, 16));
+      var result = 0;
+      var digits = [];
+      var ndigits = parseBits(value, 16);
+      for (var i = 0; i < ndigits; i++) {
+        result += parseBits(value, 16, 64 + 16 * i) * weight;
+        weight /= 1e4;
+      }
+      var scale = Math.pow(10, parseBits(value, 16, 48));
+      return (sign === 0 ? 1 : -1) * Math.round(result * scale) / scale;
+    };
+    var parseDate = function(isUTC, value) {
+      var sign = parseBits(value, 1);
+      var rawValue = parseBits(value, 63, 1);
+      var result = new Date((sign === 0 ? 1 : -1) * rawValue / 1e3 + 9466848e5);
+      if (!isUTC) {
+        result.setTime(result.getTime() + result.getTimezoneOffset() * 6e4);
+      }
+      result.usec = rawValue % 1e3;
+      result.getMicroSeconds = function() {
+        return this.usec;
+      };
+      result.setMicroSeconds = function(value2) {
+        this.usec = value2;
+      };
+      result.getUTCMicroSeconds = function() {
+        return this.usec;
+      };
+      return result;
+    };
+    var parseArray = function(value) {
+      var dim = parseBits(value, 32);
+      var flags = parseBits(value, 32, 32);
+      var elementType = parseBits(value, 32, 64);
+      var offset = 96;
+      var dims = [];
+      for (var i = 0; i < dim; i++) {
+        dims[i] = parseBits(value, 32, offset);
+        offset += 32;
+        offset += 32;
+      }
+      var parseElement = function(elementType2) {
+        var length = parseBits(value, 32, offset);
+        offset += 32;
+        if (length == 4294967295) {
+          return null;
+        }
+        var result;
+        if (elementType2 == 23 || elementType2 == 20) {
+          result = parseBits(value, length * 8, offset);
+          offset += length * 8;
+          return result;
+        } else if (elementType2 == 25) {
+          result = value.toString(this.encoding, offset >> 3, (offset += length << 3) >> 3);
+          return result;
+        } else {
+          console.log("ERROR: ElementType not implemented: " + elementType2);
+        }
+      };
+      var parse3 = function(dimension, elementType2) {
+        var array = [];
+        var i2;
+        if (dimension.length > 1) {
+          var count = dimension.shift();
+          for (i2 = 0; i2 < count; i2++) {
+            array[i2] = parse3(dimension, elementType2);
+          }
+          dimension.unshift(count);
+        } else {
+          for (i2 = 0; i2 < dimension[0]; i2++) {
+            array[i2] = parseElement(elementType2);
+          }
+        }
+        return array;
+      };
+      return parse3(dims, elementType);
+    };
+    var parseText = function(value) {
+      return value.toString("utf8");
+    };
+    var parseBool = function(value) {
+      if (value === null) return null;
+      return parseBits(value, 8) > 0;
+    };
+    var init = function(register2) {
+      register2(20, parseInt64);
+      register2(21, parseInt16);
+      register2(23, parseInt32);
+      register2(26, parseInt32);
+      register2(1700, parseNumeric);
+      register2(700, parseFloat32);
+      register2(701, parseFloat64);
+      register2(16, parseBool);
+      register2(1114, parseDate.bind(null, false));
+      register2(1184, parseDate.bind(null, true));
+      register2(1e3, parseArray);
+      register2(1007, parseArray);
+      register2(1016, parseArray);
+      register2(1008, parseArray);
+      register2(1009, parseArray);
+      register2(25, parseText);
+    };
+    module.exports = {
+      init
+    };
+  }
+});
+
+// node_modules/pg-types/lib/builtins.js
+var require_builtins = __commonJS({
+  "node_modules/pg-types/lib/builtins.js"(exports, module) {
+    module.exports = {
+      BOOL: 16,
+      BYTEA: 17,
+      CHAR: 18,
+      INT8: 20,
+      INT2: 21,
+      INT4: 23,
+      REGPROC: 24,
+      TEXT: 25,
+      OID: 26,
+      TID: 27,
+      XID: 28,
+      CID: 29,
+      JSON: 114,
+      XML: 142,
+      PG_NODE_TREE: 194,
+      SMGR: 210,
+      PATH: 602,
+      POLYGON: 604,
+      CIDR: 650,
+      FLOAT4: 700,
+      FLOAT8: 701,
+      ABSTIME: 702,
+      RELTIME: 703,
+      TINTERVAL: 704,
+      CIRCLE: 718,
+      MACADDR8: 774,
+      MONEY: 790,
+      MACADDR: 829,
+      INET: 869,
+      ACLITEM: 1033,
+      BPCHAR: 1042,
+      VARCHAR: 1043,
+      DATE: 1082,
+      TIME: 1083,
+      TIMESTAMP: 1114,
+      TIMESTAMPTZ: 1184,
+      INTERVAL: 1186,
+      TIMETZ: 1266,
+      BIT: 1560,
+      VARBIT: 1562,
+      NUMERIC: 1700,
+      REFCURSOR: 1790,
+      REGPROCEDURE: 2202,
+      REGOPER: 2203,
+      REGOPERATOR: 2204,
+      REGCLASS: 2205,
+      REGTYPE: 2206,
+      UUID: 2950,
+      TXID_SNAPSHOT: 2970,
+      PG_LSN: 3220,
+      PG_NDISTINCT: 3361,
+      PG_DEPENDENCIES: 3402,
+      TSVECTOR: 3614,
+      TSQUERY: 3615,
+      GTSVECTOR: 3642,
+      REGCONFIG: 3734,
+      REGDICTIONARY: 3769,
+      JSONB: 3802,
+      REGNAMESPACE: 4089,
+      REGROLE: 4096
+    };
+  }
+});
+
+// node_modules/pg-types/index.js
+var require_pg_types = __commonJS({
+  "node_modules/pg-types/index.js"(exports) {
+    var textParsers = require_textParsers();
+    var binaryParsers = require_binaryParsers();
+    var arrayParser = require_arrayParser();
+    var builtinTypes = require_builtins();
+    exports.getTypeParser = getTypeParser;
+    exports.setTypeParser = setTypeParser;
+    exports.arrayParser = arrayParser;
+    exports.builtins = builtinTypes;
+    var typeParsers = {
+      text: {},
+      binary: {}
+    };
+    function noParse(val) {
+      return String(val);
+    }
+    function getTypeParser(oid, format) {
+      format = format || "text";
+      if (!typeParsers[format]) {
+        return noParse;
+      }
+      return typeParsers[format][oid] || noParse;
+    }
+    function setTypeParser(oid, format, parseFn) {
+      if (typeof format == "function") {
+        parseFn = format;
+        format = "text";
+      }
+      typeParsers[format][oid] = parseFn;
+    }
+    textParsers.init(function(oid, converter) {
+      typeParsers.text[oid] = converter;
+    });
+    binaryParsers.init(function(oid, converter) {
+      typeParsers.binary[oid] = converter;
+    });
+  }
+});
+
+// node_modules/pg/lib/defaults.js
+var require_defaults2 = __commonJS({
+  "node_modules/pg/lib/defaults.js"(exports, module) {
+    "use strict";
+    var user;
+    try {
+      user = process.platform === "win32" ? process.env.USERNAME : process.env.USER;
+    } catch {
+    }
+    module.exports = {
+      // database host. defaults to localhost
+      host: "localhost",
+      // database user's name
+      user,
+      // name of database to connect
+      database: void 0,
+      // database user's password
+      password: null,
+      // a Postgres connection string to be used instead of setting individual connection items
+      // NOTE:  Setting this value will cause it to override any other value (such as database or user) defined
+      // in the defaults object.
+      connectionString: void 0,
+      // database port
+      port: 5432,
+      // number of rows to return at a time from a prepared statement's
+      // portal. 0 will return all rows at once
+      rows: 0,
+      // binary result mode
+      binary: false,
+      // Connection pool options - see https://github.com/brianc/node-pg-pool
+      // number of connections to use in connection pool
+      // 0 will disable connection pooling
+      max: 10,
+      // max milliseconds a client can go unused before it is removed
+      // from the pool and destroyed
+      idleTimeoutMillis: 3e4,
+      client_encoding: "",
+      ssl: false,
+      // SSL negotiation style: 'postgres' (traditional SSLRequest) or 'direct'
+      sslnegotiation: void 0,
+      application_name: void 0,
+      fallback_application_name: void 0,
+      options: void 0,
+      parseInputDatesAsUTC: false,
+      // max milliseconds any query using this connection will execute for before timing out in error.
+      // false=unlimited
+      statement_timeout: false,
+      // Abort any statement that waits longer than the specified duration in milliseconds while attempting to acquire a lock.
+      // false=unlimited
+      lock_timeout: false,
+      // Terminate any session with an open transaction that has been idle for longer than the specified duration in milliseconds
+      // false=unlimited
+      idle_in_transaction_session_timeout: false,
+      // max milliseconds to wait for query to complete (client side)
+      query_timeout: false,
+      connect_timeout: 0,
+      keepalives: 1,
+      keepalives_idle: 0
+    };
+    var pgTypes = require_pg_types();
+    var parseBigInteger = pgTypes.getTypeParser(20, "text");
+    var parseBigIntegerArray = pgTypes.getTypeParser(1016, "text");
+    module.exports.__defineSetter__("parseInt8", function(val) {
+      pgTypes.setTypeParser(20, "text", val ? pgTypes.getTypeParser(23, "text") : parseBigInteger);
+      pgTypes.setTypeParser(1016, "text", val ? pgTypes.getTypeParser(1007, "text") : parseBigIntegerArray);
+    });
+  }
+});
+
+// node_modules/pg/lib/utils.js
+var require_utils3 = __commonJS({
+  "node_modules/pg/lib/utils.js"(exports, module) {
+    "use strict";
+    var defaults2 = require_defaults2();
+    var nodeUtils = __require("util");
+    var { isDate } = __require("util/types");
+    var invalidDateDeprecationNotice = nodeUtils.deprecate(
+      () => {
+      },
+      "Sending an invalid date to Postgres is deprecated and will throw an error in the next major version of pg. Ensure any Date object passed as a query parameter is valid.",
+      "PG_INVALID_DATE"
+    );
+    function escapeElement(elementRepresentation) {
+      const escaped = elementRepresentation.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+      return '"' + escaped + '"';
+    }
+    function arrayString(val) {
+      let result = "{";
+      for (let i = 0; i < val.length; i++) {
+        if (i > 0) {
+          result += ",";
+        }
+        let item = val[i];
+        if (item == null) {
+          result += "NULL";
+        } else if (Array.isArray(item)) {
+          result += arrayString(item);
+        } else if (ArrayBuffer.isView(item)) {
+          if (!(item instanceof Buffer)) {
+            item = Buffer.from(item.buffer, item.byteOffset, item.byteLength);
+          }
+          result += "\\\\x" + item.toString("hex");
+        } else {
+          result += escapeElement(prepareValue(item));
+        }
+      }
+      result += "}";
+      return result;
+    }
+    var prepareValue = function(val, seen) {
+      if (val == null) {
+        return null;
+      }
+      if (typeof val === "object") {
+        if (val instanceof Buffer) {
+          return val;
+        }
+        if (ArrayBuffer.isView(val)) {
+          return Buffer.from(val.buffer, val.byteOffset, val.byteLength);
+        }
+        if (isDate(val)) {
+          if (isNaN(val.getTime())) {
+            invalidDateDeprecationNotice();
+          }
+          if (defaults2.parseInputDatesAsUTC) {
+            return dateToStringUTC(val);
+          } else {
+            return dateToString(val);
+          }
+        }
+        if (Array.isArray(val)) {
+          return arrayString(val);
+        }
+        return prepareObject(val, seen);
+      }
+      return val.toString();
+    };
+    function prepareObject(val, seen) {
+      if (val && typeof val.toPostgres === "function") {
+        seen = seen || [];
+        if (seen.indexOf(val) !== -1) {
+          throw new Error('circular reference detected while preparing "' + val + '" for query');
+        }
+        seen.push(val);
+        return prepareValue(val.toPostgres(prepareValue), seen);
+      }
+      return JSON.stringify(val);
+    }
+    function dateToString(date) {
+      let offset = -date.getTimezoneOffset();
+      let year = date.getFullYear();
+      const isBCYear = year < 1;
+      if (isBCYear) year = Math.abs(year) + 1;
+      let ret = String(year).padStart(4, "0") + "-" + String(date.getMonth() + 1).padStart(2, "0") + "-" + String(date.getDate()).padStart(2, "0") + "T" + String(date.getHours()).padStart(2, "0") + ":" + String(date.getMinutes()).padStart(2, "0") + ":" + String(date.getSeconds()).padStart(2, "0") + "." + String(date.getMilliseconds()).padStart(3, "0");
+      if (offset < 0) {
+        ret += "-";
+        offset *= -1;
+      } else {
+        ret += "+";
+      }
+      ret += String(Math.floor(offset / 60)).padStart(2, "0") + ":" + String(offset % 60).padStart(2, "0");
+      if (isBCYear) ret += " BC";
+      return ret;
+    }
+    function dateToStringUTC(date) {
+      let year = date.getUTCFullYear();
+      const isBCYear = year < 1;
+      if (isBCYear) year = Math.abs(year) + 1;
+      let ret = String(year).padStart(4, "0") + "-" + String(date.getUTCMonth() + 1).padStart(2, "0") + "-" + String(date.getUTCDate()).padStart(2, "0") + "T" + String(date.getUTCHours()).padStart(2, "0") + ":" + String(date.getUTCMinutes()).padStart(2, "0") + ":" + String(date.getUTCSeconds()).padStart(2, "0") + "." + String(date.getUTCMilliseconds()).padStart(3, "0");
+      ret += "+00:00";
+      if (isBCYear) ret += " BC";
+      return ret;
+    }
+    function normalizeQueryConfig(config, values, callback) {
+      config = typeof config === "string" ? { text: config } : cloneQueryConfig(config);
+      if (values) {
+        if (typeof values === "function") {
+          config.callback = values;
+        } else {
+          config.values = values;
+        }
+      }
+      if (callback) {
+        config.callback = callback;
+      }
+      return config;
+    }
+    function cloneQueryConfig(config) {
+      if (config == null) {
+        return config;
+      }
+      return Object.defineProperties(Object.create(Object.getPrototypeOf(config)), Object.getOwnPropertyDescriptors(config));
+    }
+    var escapeIdentifier2 = function(str) {
+      return '"' + str.replace(/"/g, '""') + '"';
+    };
+    var escapeLiteral2 = function(str) {
+      let hasBackslash = false;
+      let escaped = "'";
+      if (str == null) {
+        return "''";
+      }
+      if (typeof str !== "string") {
+        return "''";
+      }
+      for (let i = 0; i < str.length; i++) {
+        const c = str[i];
+        if (c === "'") {
+          escaped += c + c;
+        } else if (c === "\\") {
+          escaped += c + c;
+          hasBackslash = true;
+        } else {
+          escaped += c;
+        }
+      }
+      escaped += "'";
+      if (hasBackslash === true) {
+        escaped = " E" + escaped;
+      }
+      return escaped;
+    };
+    module.exports = {
+      prepareValue: function prepareValueWrapper(value) {
+        return prepareValue(value);
+      },
+      normalizeQueryConfig,
+      escapeIdentifier: escapeIdentifier2,
+      escapeLiteral: escapeLiteral2
+    };
+  }
+});
+
+// node_modules/pg/lib/crypto/utils.js
+var require_utils4 = __commonJS({
+  "node_modules/pg/lib/crypto/utils.js"(exports, module) {
+    var nodeCrypto = __require("crypto");
+    module.exports = {
+      postgresMd5PasswordHash,
+      randomBytes,
+      deriveKey,
+      sha256,
+      hashByName,
+      hmacSha256,
+      md5
+    };
+    var webCrypto = nodeCrypto.webcrypto || globalThis.crypto;
+    var subtleCrypto = webCrypto.subtle;
+    var textEncoder = new TextEncoder();
+    function randomBytes(length) {
+      return webCrypto.getRandomValues(Buffer.alloc(length));
+    }
+    async function md5(string) {
+      try {
+        return nodeCrypto.createHash("md5").update(string, "utf-8").digest("hex");
+      } catch (e) {
+        const data = typeof string === "string" ? textEncoder.encode(string) : string;
+        const hash = await subtleCrypto.digest("MD5", data);
+        return Array.from(new Uint8Array(hash)).map((b) => b.toString(16).padStart(2, "0")).join("");
+      }
+    }
+    async function postgresMd5PasswordHash(user, password, salt) {
+      const inner = await md5(password + user);
+      const outer = await md5(Buffer.concat([Buffer.from(inner), salt]));
+      return "md5" + outer;
+    }
+    async function sha256(text) {
+      return await subtleCrypto.digest("SHA-256", text);
+    }
+    async function hashByName(hashName, text) {
+      return await subtleCrypto.digest(hashName, text);
+    }
+    async function hmacSha256(keyBuffer, msg) {
+      const key = await subtleCrypto.importKey("raw", keyBuffer, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+      return await subtleCrypto.sign("HMAC", key, textEncoder.encode(msg));
+    }
+    async function deriveKey(password, salt, iterations) {
+      const key = await subtleCrypto.importKey("raw", textEncoder.encode(password), "PBKDF2", false, ["deriveBits"]);
+      const params = { name: "PBKDF2", hash: "SHA-256", salt, iterations };
+      return await subtleCrypto.deriveBits(params, key, 32 * 8, ["deriveBits"]);
+    }
+  }
+});
+
+// node_modules/pg/lib/crypto/cert-signatures.js
+var require_cert_signatures = __commonJS({
+  "node_modules/pg/lib/crypto/cert-signatures.js"(exports, module) {
+    function x509Error(msg, cert) {
+      return new Error("SASL channel binding: " + msg + " when parsing public certificate " + cert.toString("base64"));
+    }
+    function readASN1Length(data, index) {
+      let length = data[index++];
+      if (length < 128) return { length, index };
+      const lengthBytes = length & 127;
+      if (lengthBytes > 4) throw x509Error("bad length", data);
+      length = 0;
+      for (let i = 0; i < lengthBytes; i++) {
+        length = length << 8 | data[index++];
+      }
+      return { length, index };
+    }
+    function readASN1OID(data, index) {
+      if (data[index++] !== 6) throw x509Error("non-OID data", data);
+      const { length: OIDLength, index: indexAfterOIDLength } = readASN1Length(data, index);
+      index = indexAfterOIDLength;
+      const lastIndex = index + OIDLength;
+      const byte1 = data[index++];
+      let oid = (byte1 / 40 >> 0) + "." + byte1 % 40;
+      while (index < lastIndex) {
+        let value = 0;
+        while (index < lastIndex) {
+          const nextByte = data[index++];
+          value = value << 7 | nextByte & 127;
+          if (nextByte < 128) break;
+        }
+        oid += "." + value;
+      }
+      return { oid, index };
+    }
+    function expectASN1Seq(data, index) {
+      if (data[index++] !== 48) throw x509Error("non-sequence data", data);
+      return readASN1Length(data, index);
+    }
+    function signatureAlgorithmHashFromCertificate(data, index) {
+      if (index === void 0) index = 0;
+      index = expectASN1Seq(data, index).index;
+      const { length: certInfoLength, index: indexAfterCertInfoLength } = expectASN1Seq(data, index);
+      index = indexAfterCertInfoLength + certInfoLength;
+      index = expectASN1Seq(data, index).index;
+      const { oid, index: indexAfterOID } = readASN1OID(data, index);
+      switch (oid) {
+        // RSA
+        case "1.2.840.113549.1.1.4":
+          return "MD5";
+        case "1.2.840.113549.1.1.5":
+          return "SHA-1";
+        case "1.2.840.113549.1.1.11":
+          return "SHA-256";
+        case "1.2.840.113549.1.1.12":
+          return "SHA-384";
+        case "1.2.840.113549.1.1.13":
+          return "SHA-512";
+        case "1.2.840.113549.1.1.14":
+          return "SHA-224";
+        case "1.2.840.113549.1.1.15":
+          return "SHA512-224";
+        case "1.2.840.113549.1.1.16":
+          return "SHA512-256";
+        // ECDSA
+        case "1.2.840.10045.4.1":
+          return "SHA-1";
+        case "1.2.840.10045.4.3.1":
+          return "SHA-224";
+        case "1.2.840.10045.4.3.2":
+          return "SHA-256";
+        case "1.2.840.10045.4.3.3":
+          return "SHA-384";
+        case "1.2.840.10045.4.3.4":
+          return "SHA-512";
+        // RSASSA-PSS: hash is indicated separately
+        case "1.2.840.113549.1.1.10": {
+          index = indexAfterOID;
+          index = expectASN1Seq(data, index).index;
+          if (data[index++] !== 160) throw x509Error("non-tag data", data);
+          index = readASN1Length(data, index).index;
+          index = expectASN1Seq(data, index).index;
+          const { oid: hashOID } = readASN1OID(data, index);
+          switch (hashOID) {
+            // standalone hash OIDs
+            case "1.2.840.113549.2.5":
+              return "MD5";
+            case "1.3.14.3.2.26":
+              return "SHA-1";
+            case "2.16.840.1.101.3.4.2.1":
+              return "SHA-256";
+            case "2.16.840.1.101.3.4.2.2":
+              return "SHA-384";
+            case "2.16.840.1.101.3.4.2.3":
+              return "SHA-512";
+          }
+          throw x509Error("unknown hash OID " + hashOID, data);
+        }
+        // Ed25519 -- see https://github.com/openssl/openssl/issues/15477
+        case "1.3.101.110":
+        case "1.3.101.112":
+          return "SHA-512";
+        // Ed448 -- still not in pg 17.2 (if supported, digest would be SHAKE256 x 64 bytes)
+        case "1.3.101.111":
+        case "1.3.101.113":
+          throw x509Error("Ed448 certificate channel binding is not currently supported by Postgres");
+      }
+      throw x509Error("unknown OID " + oid, data);
+    }
+    module.exports = { signatureAlgorithmHashFromCertificate };
+  }
+});
+
+// node_modules/pg/lib/crypto/sasl.js
+var require_sasl = __commonJS({
+  "node_modules/pg/lib/crypto/sasl.js"(exports, module) {
+    "use strict";
+    var crypto2 = require_utils4();
+    var { signatureAlgorithmHashFromCertificate } = require_cert_signatures();
+    function saslprep(password) {
+      const nonAsciiSpace = /[\u00A0\u1680\u2000-\u200B\u202F\u205F\u3000]/g;
+      const mappedToNothing = /[\u00AD\u034F\u1806\u180B\u180C\u180D\u200C\u200D\u2060\uFE00-\uFE0F\uFEFF]/g;
+      return password.replace(nonAsciiSpace, " ").replace(mappedToNothing, "").normalize("NFKC");
+    }
+    var DEFAULT_MAX_SCRAM_ITERATIONS = 1e5;
+    function startSession(mechanisms, stream, scramMaxIterations = DEFAULT_MAX_SCRAM_ITERATIONS) {
+      const candidates = ["SCRAM-SHA-256"];
+      if (stream) candidates.unshift("SCRAM-SHA-256-PLUS");
+      const mechanism = candidates.find((candidate) => mechanisms.includes(candidate));
+      if (!mechanism) {
+        throw new Error("SASL: Only mechanism(s) " + candidates.join(" and ") + " are supported");
+      }
+      if (mechanism === "SCRAM-SHA-256-PLUS" && typeof stream.getPeerCertificate !== "function") {
+        throw new Error("SASL: Mechanism SCRAM-SHA-256-PLUS requires a certificate");
+      }
+      const clientNonce = crypto2.randomBytes(18).toString("base64");
+      const gs2Header = mechanism === "SCRAM-SHA-256-PLUS" ? "p=tls-server-end-point" : stream ? "y" : "n";
+      return {
+        mechanism,
+        clientNonce,
+        response: gs2Header + ",,n=*,r=" + clientNonce,
+        message: "SASLInitialResponse",
+        scramMaxIterations
+      };
+    }
+    async function continueSession(session, password, serverData, stream) {
+      if (session.message !== "SASLInitialResponse") {
+        throw new Error("SASL: Last message was not SASLInitialResponse");
+      }
+      if (typeof password !== "string") {
+        throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string");
+      }
+      if (password === "") {
+        throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a non-empty string");
+      }
+      if (typeof serverData !== "string") {
+        throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: serverData must be a string");
+      }
+      const sv = parseServerFirstMessage(serverData);
+      if (!sv.nonce.startsWith(session.clientNonce)) {
+        throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: server nonce does not start with client nonce");
+      } else if (sv.nonce.length === session.clientNonce.length) {
+        throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: server nonce is too short");
+      }
+      const scramMaxIterations = typeof session.scramMaxIterations === "number" ? session.scramMaxIterations : DEFAULT_MAX_SCRAM_ITERATIONS;
+      if (scramMaxIterations !== 0 && sv.iteration > scramMaxIterations) {
+        throw new Error(
+          "SASL: SCRAM-SERVER-FIRST-MESSAGE: iteration count " + sv.iteration + " exceeds scramMaxIterations of " + scramMaxIterations
+        );
+      }
+      const clientFirstMessageBare = "n=*,r=" + session.clientNonce;
+      const serverFirstMessage = "r=" + sv.nonce + ",s=" + sv.salt + ",i=" + sv.iteration;
+      let channelBinding = stream ? "eSws" : "biws";
+      if (session.mechanism === "SCRAM-SHA-256-PLUS") {
+        const peerCert = stream.getPeerCertificate().raw;
+        let hashName = signatureAlgorithmHashFromCertificate(peerCert);
+        if (hashName === "MD5" || hashName === "SHA-1") hashName = "SHA-256";
+        const certHash = await crypto2.hashByName(hashName, peerCert);
+        const bindingData = Buffer.concat([Buffer.from("p=tls-server-end-point,,"), Buffer.from(certHash)]);
+        channelBinding = bindingData.toString("base64");
+      }
+      const clientFinalMessageWithoutProof = "c=" + channelBinding + ",r=" + sv.nonce;
+      const authMessage = clientFirstMessageBare + "," + serverFirstMessage + "," + clientFinalMessageWithoutProof;
+      const saltBytes = Buffer.from(sv.salt, "base64");
+      const saltedPassword = await crypto2.deriveKey(saslprep(password), saltBytes, sv.iteration);
+      const clientKey = await crypto2.hmacSha256(saltedPassword, "Client Key");
+      const storedKey = await crypto2.sha256(clientKey);
+      const clientSignature = await crypto2.hmacSha256(storedKey, authMessage);
+      const clientProof = xorBuffers(Buffer.from(clientKey), Buffer.from(clientSignature)).toString("base64");
+      const serverKey = await crypto2.hmacSha256(saltedPassword, "Server Key");
+      const serverSignatureBytes = await crypto2.hmacSha256(serverKey, authMessage);
+      session.message = "SASLResponse";
+      session.serverSignature = Buffer.from(serverSignatureBytes).toString("base64");
+      session.response = clientFinalMessageWithoutProof + ",p=" + clientProof;
+    }
+    function finalizeSession(session, serverData) {
+      if (session.message !== "SASLResponse") {
+        throw new Error("SASL: Last message was not SASLResponse");
+      }
+      if (typeof serverData !== "string") {
+        throw new Error("SASL: SCRAM-SERVER-FINAL-MESSAGE: serverData must be a string");
+      }
+      const { serverSignature } = parseServerFinalMessage(serverData);
+      if (serverSignature !== session.serverSignature) {
+        throw new Error("SASL: SCRAM-SERVER-FINAL-MESSAGE: server signature does not match");
+      }
+    }
+    function isPrintableChars(text) {
+      if (typeof text !== "string") {
+        throw new TypeError("SASL: text must be a string");
+      }
+      return text.split("").map((_, i) => text.charCodeAt(i)).every((c) => c >= 33 && c <= 43 || c >= 45 && c <= 126);
+    }
+    function isBase64(text) {
+      return /^(?:[a-zA-Z0-9+/]{4})*(?:[a-zA-Z0-9+/]{2}==|[a-zA-Z0-9+/]{3}=)?$/.test(text);
+    }
+    function parseAttributePairs(text) {
+      if (typeof text !== "string") {
+        throw new TypeError("SASL: attribute pairs text must be a string");
+      }
+      return new Map(
+        text.split(",").map((attrValue) => {
+          if (!/^.=/.test(attrValue)) {
+            throw new Error("SASL: Invalid attribute pair entry");
+          }
+          const name = attrValue[0];
+          const value = attrValue.substring(2);
+          return [name, value];
+        })
+      );
+    }
+    function parseServerFirstMessage(data) {
+      const attrPairs = parseAttributePairs(data);
+      const nonce = attrPairs.get("r");
+      if (!nonce) {
+        throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: nonce missing");
+      } else if (!isPrintableChars(nonce)) {
+        throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: nonce must only contain printable characters");
+      }
+      const salt = attrPairs.get("s");
+      if (!salt) {
+        throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: salt missing");
+      } else if (!isBase64(salt)) {
+        throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: salt must be base64");
+      }
+      const iterationText = attrPairs.get("i");
+      if (!iterationText) {
+        throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: iteration missing");
+      } else if (!/^[1-9][0-9]*$/.test(iterationText)) {
+        throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: invalid iteration count");
+      }
+      const iteration = parseInt(iterationText, 10);
+      return {
+        nonce,
+        salt,
+        iteration
+      };
+    }
+    function parseServerFinalMessage(serverData) {
+      const attrPairs = parseAttributePairs(serverData);
+      const error2 = attrPairs.get("e");
+      const serverSignature = attrPairs.get("v");
+      if (error2) {
+        throw new Error(`SASL: SCRAM-SERVER-FINAL-MESSAGE: server returned error: "${error2}"`);
+      }
+      if (!serverSignature) {
+        throw new Error("SASL: SCRAM-SERVER-FINAL-MESSAGE: server signature is missing");
+      } else if (!isBase64(serverSignature)) {
+        throw new Error("SASL: SCRAM-SERVER-FINAL-MESSAGE: server signature must be base64");
+      }
+      return {
+        serverSignature
+      };
+    }
+    function xorBuffers(a, b) {
+      if (!Buffer.isBuffer(a)) {
+        throw new TypeError("first argument must be a Buffer");
+      }
+      if (!Buffer.isBuffer(b)) {
+        throw new TypeError("second argument must be a Buffer");
+      }
+      if (a.length !== b.length) {
+        throw new Error("Buffer lengths must match");
+      }
+      if (a.length === 0) {
+        throw new Error("Buffers cannot be empty");
+      }
+      return Buffer.from(a.map((_, i) => a[i] ^ b[i]));
+    }
+    module.exports = {
+      startSession,
+      continueSession,
+      finalizeSession,
+      DEFAULT_MAX_SCRAM_ITERATIONS
+    };
+  }
+});
+
+// node_modules/pg/lib/type-overrides.js
+var require_type_overrides = __commonJS({
+  "node_modules/pg/lib/type-overrides.js"(exports, module) {
+    "use strict";
+    var types2 = require_pg_types();
+    function TypeOverrides2(userTypes) {
+      this._types = userTypes || types2;
+      this.text = {};
+      this.binary = {};
+    }
+    TypeOverrides2.prototype.getOverrides = function(format) {
+      switch (format) {
+        case "text":
+          return this.text;
+        case "binary":
+          return this.binary;
+        default:
+          return {};
+      }
+    };
+    TypeOverrides2.prototype.setTypeParser = function(oid, format, parseFn) {
+      if (typeof format === "function") {
+        parseFn = format;
+        format = "text";
+      }
+      this.getOverrides(format)[oid] = parseFn;
+    };
+    TypeOverrides2.prototype.getTypeParser = function(oid, format) {
+      format = format || "text";
+      return this.getOverrides(format)[oid] || this._types.getTypeParser(oid, format);
+    };
+    module.exports = TypeOverrides2;
+  }
+});
+
+// node_modules/pg-connection-string/index.js
+var require_pg_connection_string = __commonJS({
+  "node_modules/pg-connection-string/index.js"(exports, module) {
+    "use strict";
+    function parse3(str, options = {}) {
+      if (str.charAt(0) === "/") {
+        const config2 = str.split(" ");
+        return { host: config2[0], database: config2[1] };
+      }
+      const config = /* @__PURE__ */ Object.create(null);
+      let result;
+      let dummyHost = false;
+      if (/ |%[^a-f0-9]|%[a-f0-9][^a-f0-9]/i.test(str)) {
+        str = encodeURI(str).replace(/%25(\d\d)/g, "%$1");
+      }
+      try {
+        try {
+          result = new URL(str, "postgres://base");
+        } catch (e) {
+          result = new URL(str.replace("@/", "@___DUMMY___/"), "postgres://base");
+          dummyHost = true;
+        }
+      } catch (err) {
+        err.input && (err.input = "*****REDACTED*****");
+        throw err;
+      }
+      for (const entry of result.searchParams.entries()) {
+        config[entry[0]] = entry[1];
+      }
+      config.user = config.user || decodeURIComponent(result.username);
+      config.password = config.password || decodeURIComponent(result.password);
+      if (result.protocol == "socket:") {
+        config.host = decodeURI(result.pathname);
+        config.database = result.searchParams.get("db");
+        config.client_encoding = result.searchParams.get("encoding");
+        return config;
+      }
+      const hostname = (dummyHost ? "" : result.hostname).replace(/^\[(.+)\]$/, "$1");
+      if (!config.host) {
+        config.host = decodeURIComponent(hostname);
+      } else if (hostname && /^%2f/i.test(hostname)) {
+        result.pathname = hostname + result.pathname;
+      }
+      if (!config.port) {
+        config.port = result.port;
+      }
+      const pathname = result.pathname.slice(1) || null;
+      config.database = pathname ? decodeURI(pathname) : null;
+      if (config.ssl === "true" || config.ssl === "1") {
+        config.ssl = true;
+      }
+      if (config.ssl === "0") {
+        config.ssl = false;
+      }
+      if (config.sslcert || config.sslkey || config.sslrootcert || config.sslmode) {
+        config.ssl = {};
+      }
+      if (config.sslnegotiation === "direct" && config.ssl === void 0) {
+        config.ssl = true;
+      }
+      const fs3 = config.sslcert || config.sslkey || config.sslrootcert ? __require("fs") : null;
+      if (config.sslcert) {
+        config.ssl.cert = fs3.readFileSync(config.sslcert).toString();
+      }
+      if (config.sslkey) {
+        config.ssl.key = fs3.readFileSync(config.sslkey).toString();
+      }
+      if (config.sslrootcert) {
+        config.ssl.ca = fs3.readFileSync(config.sslrootcert).toString();
+      }
+      if (options.useLibpqCompat && config.uselibpqcompat) {
+        throw new Error("Both useLibpqCompat and uselibpqcompat are set. Please use only one of them.");
+      }
+      if (config.uselibpqcompat === "true" || options.useLibpqCompat) {
+        switch (config.sslmode) {
+          case "disable": {
+            config.ssl = false;
+            break;
+          }
+          case "prefer": {
+            config.ssl.rejectUnauthorized = false;
+            break;
+          }
+          case "require": {
+            if (config.sslrootcert) {
+              config.ssl.checkServerIdentity = function() {
+              };
+            } else {
+              config.ssl.rejectUnauthorized = false;
+            }
+            break;
+          }
+          case "verify-ca": {
+            if (!config.ssl.ca) {
+              throw new Error(
+                "SECURITY WARNING: Using sslmode=verify-ca requires specifying a CA with sslrootcert. If a public CA is used, verify-ca allows connections to a server that somebody else may have registered with the CA, making you vulnerable to Man-in-the-Middle attacks. Either specify a custom CA certificate with sslrootcert parameter or use sslmode=verify-full for proper security."
+              );
+            }
+            config.ssl.checkServerIdentity = function() {
+            };
+            break;
+          }
+          case "verify-full": {
+            break;
+          }
+        }
+      } else {
+        switch (config.sslmode) {
+          case "disable": {
+            config.ssl = false;
+            break;
+          }
+          case "prefer":
+          case "require":
+          case "verify-ca":
+          case "verify-full": {
+            if (config.sslmode !== "verify-full") {
+              deprecatedSslModeWarning(config.sslmode);
+            }
+            break;
+          }
+          case "no-verify": {
+            config.ssl.rejectUnauthorized = false;
+            break;
+          }
+        }
+      }
+      return config;
+    }
+    function toConnectionOptions(sslConfig) {
+      const connectionOptions = Object.entries(sslConfig).reduce((c, [key, value]) => {
+        if (value !== void 0 && value !== null) {
+          c[key] = value;
+        }
+        return c;
+      }, /* @__PURE__ */ Object.create(null));
+      return connectionOptions;
+    }
+    function toClientConfig(config) {
+      const poolConfig = Object.entries(config).reduce((c, [key, value]) => {
+        if (key === "ssl") {
+          const sslConfig = value;
+          if (typeof sslConfig === "boolean") {
+            c[key] = sslConfig;
+          }
+          if (typeof sslConfig === "object") {
+            c[key] = toConnectionOptions(sslConfig);
+          }
+        } else if (value !== void 0 && value !== null) {
+          if (key === "port") {
+            if (value !== "") {
+              const v = parseInt(value, 10);
+              if (isNaN(v)) {
+                throw new Error(`Invalid ${key}: ${value}`);
+              }
+              c[key] = v;
+            }
+          } else {
+            c[key] = value;
+          }
+        }
+        return c;
+      }, /* @__PURE__ */ Object.create(null));
+      return poolConfig;
+    }
+    function parseIntoClientConfig(str) {
+      return toClientConfig(parse3(str));
+    }
+    function deprecatedSslModeWarning(sslmode) {
+      if (!deprecatedSslModeWarning.warned && typeof process !== "undefined" && process.emitWarning) {
+        deprecatedSslModeWarning.warned = true;
+        process.emitWarning(`SECURITY WARNING: The SSL modes 'prefer', 'require', and 'verify-ca' are treated as aliases for 'verify-full'.
+In the next major version (pg-connection-string v3.0.0 and pg v9.0.0), these modes will adopt standard libpq semantics, which have weaker security guarantees.
+
+To prepare for this change:
+- If you want the current behavior, explicitly use 'sslmode=verify-full'
+- If you want libpq compatibility now, use 'uselibpqcompat=true&sslmode=${sslmode}'
+
+See https://www.postgresql.org/docs/current/libpq-ssl.html for libpq SSL mode definitions.`);
+      }
+    }
+    module.exports = parse3;
+    parse3.parse = parse3;
+    parse3.toClientConfig = toClientConfig;
+    parse3.parseIntoClientConfig = parseIntoClientConfig;
+  }
+});
+
+// node_modules/pg/lib/connection-parameters.js
+var require_connection_parameters = __commonJS({
+  "node_modules/pg/lib/connection-parameters.js"(exports, module) {
+    "use strict";
+    var dns = __require("dns");
+    var defaults2 = require_defaults2();
+    var parse3 = require_pg_connection_string().parse;
+    var val = function(key, config, envVar) {
+      if (config[key]) {
+        return config[key];
+      }
+      if (envVar === void 0) {
+        envVar = process.env["PG" + key.toUpperCase()];
+      } else if (envVar === false) {
+      } else {
+        envVar = process.env[envVar];
+      }
+      return envVar || defaults2[key];
+    };
+    var readSSLConfigFromEnvironment = function() {
+      switch (process.env.PGSSLMODE) {
+        case "disable":
+          return false;
+        case "prefer":
+        case "require":
+        case "verify-ca":
+        case "verify-full":
+          return true;
+        case "no-verify":
+          return { rejectUnauthorized: false };
+      }
+      return defaults2.ssl;
+    };
+    var quoteParamValue = function(value) {
+      return "'" + ("" + value).replace(/\\/g, "\\\\").replace(/'/g, "\\'") + "'";
+    };
+    var add = function(params, config, paramName) {
+      const value = config[paramName];
+      if (value !== void 0 && value !== null) {
+        params.push(paramName + "=" + quoteParamValue(value));
+      }
+    };
+    var ConnectionParameters = class {
+      constructor(config) {
+        config = typeof config === "string" ? parse3(config) : config || {};
+        if (config.connectionString) {
+          config = Object.assign({}, config, parse3(config.connectionString));
+        }
+        this.user = val("user", config);
+        this.database = val("database", config);
+        if (this.database === void 0) {
+          this.database = this.user;
+        }
+        this.port = parseInt(val("port", config), 10);
+        this.host = val("host", config);
+        Object.defineProperty(this, "password", {
+          configurable: true,
+          enumerable: false,
+          writable: true,
+          value: val("password", config)
+        });
+        this.binary = val("binary", config);
+        this.options = val("options", config);
+        this.ssl = typeof config.ssl === "undefined" ? readSSLConfigFromEnvironment() : config.ssl;
+        if (typeof this.ssl === "string") {
+          if (this.ssl === "true") {
+            this.ssl = true;
+          }
+        }
+        if (this.ssl === "no-verify") {
+          this.ssl = { rejectUnauthorized: false };
+        }
+        if (this.ssl && this.ssl.key) {
+          Object.defineProperty(this.ssl, "key", {
+            enumerable: false
+          });
+        }
+        this.sslnegotiation = val("sslnegotiation", config, "PGSSLNEGOTIATION");
+        if (this.sslnegotiation !== void 0 && this.sslnegotiation !== "postgres" && this.sslnegotiation !== "direct") {
+          throw new Error(
+            `Invalid sslnegotiation value: "${this.sslnegotiation}". Valid values are "postgres" and "direct".`
+          );
+        }
+        if (this.sslnegotiation === "direct" && !this.ssl) {
+          throw new Error("sslnegotiation=direct requires SSL to be enabled");
+        }
+        this.client_encoding = val("client_encoding", config);
+        this.replication = val("replication", config);
+        this.isDomainSocket = !(this.host || "").indexOf("/");
+        this.application_name = val("application_name", config, "PGAPPNAME");
+        this.fallback_application_name = val("fallback_application_name", config, false);
+        this.statement_timeout = val("statement_timeout", config, false);
+        this.lock_timeout = val("lock_timeout", config, false);
+        this.idle_in_transaction_session_timeout = val("idle_in_transaction_session_timeout", config, false);
+        this.query_timeout = val("query_timeout", config, false);
+        if (config.connectionTimeoutMillis === void 0) {
+          this.connect_timeout = process.env.PGCONNECT_TIMEOUT || 0;
+        } else {
+          this.connect_timeout = Math.floor(config.connectionTimeoutMillis / 1e3);
+        }
+        if (config.keepAlive === false) {
+          this.keepalives = 0;
+        } else if (config.keepAlive === true) {
+          this.keepalives = 1;
+        }
+        if (typeof config.keepAliveInitialDelayMillis === "number") {
+          this.keepalives_idle = Math.floor(config.keepAliveInitialDelayMillis / 1e3);
+        }
+      }
+      getLibpqConnectionString(cb) {
+        const params = [];
+        add(params, this, "user");
+        add(params, this, "password");
+        add(params, this, "port");
+        add(params, this, "application_name");
+        add(params, this, "fallback_application_name");
+        add(params, this, "connect_timeout");
+        add(params, this, "options");
+        const ssl = typeof this.ssl === "object" ? this.ssl : this.ssl ? { sslmode: this.ssl } : {};
+        add(params, ssl, "sslmode");
+        add(params, ssl, "sslca");
+        add(params, ssl, "sslkey");
+        add(params, ssl, "sslcert");
+        add(params, ssl, "sslrootcert");
+        add(params, this, "sslnegotiation");
+        if (this.database) {
+          params.push("dbname=" + quoteParamValue(this.database));
+        }
+        if (this.replication) {
+          params.push("replication=" + quoteParamValue(this.replication));
+        }
+        if (this.host) {
+          params.push("host=" + quoteParamValue(this.host));
+        }
+        if (this.isDomainSocket) {
+          return cb(null, params.join(" "));
+        }
+        if (this.client_encoding) {
+          params.push("client_encoding=" + quoteParamValue(this.client_encoding));
+        }
+        dns.lookup(this.host, function(err, address) {
+          if (err) return cb(err, null);
+          params.push("hostaddr=" + quoteParamValue(address));
+          return cb(null, params.join(" "));
+        });
+      }
+    };
+    module.exports = ConnectionParameters;
+  }
+});
+
+// node_modules/pg/lib/result.js
+var require_result = __commonJS({
+  "node_modules/pg/lib/result.js"(exports, module) {
+    "use strict";
+    var types2 = require_pg_types();
+    var matchRegexp = /^([A-Za-z]+)(?: (\d+))?(?: (\d+))?/;
+    var Result2 = class {
+      constructor(rowMode, types3) {
+        this.command = null;
+        this.rowCount = null;
+        this.oid = null;
+        this.rows = [];
+        this.fields = [];
+        this._parsers = void 0;
+        this._types = types3;
+        this.RowCtor = null;
+        this.rowAsArray = rowMode === "array";
+        if (this.rowAsArray) {
+          this.parseRow = this._parseRowAsArray;
+        }
+        this._prebuiltEmptyResultObject = null;
+      }
+      // adds a command complete message
+      addCommandComplete(msg) {
+        let match;
+        if (msg.text) {
+          match = matchRegexp.exec(msg.text);
+        } else {
+          match = matchRegexp.exec(msg.command);
+        }
+        if (match) {
+          this.command = match[1];
+          if (match[3]) {
+            this.oid = parseInt(match[2], 10);
+            this.rowCount = parseInt(match[3], 10);
+          } else if (match[2]) {
+            this.rowCount = parseInt(match[2], 10);
+          }
+        }
+      }
+      _parseRowAsArray(rowData) {
+        const row = new Array(rowData.length);
+        for (let i = 0, len = rowData.length; i < len; i++) {
+          const rawValue = rowData[i];
+          if (rawValue !== null) {
+            row[i] = this._parsers[i](rawValue);
+          } else {
+            row[i] = null;
+          }
+        }
+        return row;
+      }
+      parseRow(rowData) {
+        const row = { ...this._prebuiltEmptyResultObject };
+        for (let i = 0, len = rowData.length; i < len; i++) {
+          const rawValue = rowData[i];
+          const field = this.fields[i].name;
+          if (rawValue !== null) {
+            const v = this.fields[i].format === "binary" ? Buffer.from(rawValue) : rawValue;
+            row[field] = this._parsers[i](v);
+          } else {
+            row[field] = null;
+          }
+        }
+        return row;
+      }
+      addRow(row) {
+        this.rows.push(row);
+      }
+      addFields(fieldDescriptions) {
+        this.fields = fieldDescriptions;
+        if (this.fields.length) {
+          this._parsers = new Array(fieldDescriptions.length);
+        }
+        const row = /* @__PURE__ */ Object.create(null);
+        for (let i = 0; i < fieldDescriptions.length; i++) {
+          const desc = fieldDescriptions[i];
+          row[desc.name] = null;
+          if (this._types) {
+            this._parsers[i] = this._types.getTypeParser(desc.dataTypeID, desc.format || "text");
+          } else {
+            this._parsers[i] = types2.getTypeParser(desc.dataTypeID, desc.format || "text");
+          }
+        }
+        this._prebuiltEmptyResultObject = { ...row };
+      }
+    };
+    module.exports = Result2;
+  }
+});
+
+// node_modules/pg/lib/query.js
+var require_query = __commonJS({
+  "node_modules/pg/lib/query.js"(exports, module) {
+    "use strict";
+    var { EventEmitter } = __require("events");
+    var Result2 = require_result();
+    var utils = require_utils3();
+    var Query2 = class extends EventEmitter {
+      constructor(config, values, callback) {
+        super();
+        config = utils.normalizeQueryConfig(config, values, callback);
+        this.text = config.text;
+        this.values = config.values;
+        this.rows = config.rows;
+        this.types = config.types;
+        this.name = config.name;
+        this.queryMode = config.queryMode;
+        this.binary = config.binary;
+        this.portal = config.portal || "";
+        this.callback = config.callback;
+        this._rowMode = config.rowMode;
+        if (process.domain && config.callback) {
+          this.callback = process.domain.bind(config.callback);
+        }
+        this._result = new Result2(this._rowMode, this.types);
+        this._results = this._result;
+        this._canceledDueToError = false;
+      }
+      requiresPreparation() {
+        if (this.queryMode === "extended") {
+          return true;
+        }
+        if (this.name) {
+          return true;
+        }
+        if (this.rows) {
+          return true;
+        }
+        if (!this.text) {
+          return false;
+        }
+        if (!this.values) {
+          return false;
+        }
+        return this.values.length > 0;
+      }
+      _checkForMultirow() {
+        if (this._result.command) {
+          if (!Array.isArray(this._results)) {
+            this._results = [this._result];
+          }
+          this._result = new Result2(this._rowMode, this._result._types);
+          this._results.push(this._result);
+        }
+      }
+      // associates row metadata from the supplied
+      // message with this query object
+      // metadata used when parsing row results
+      handleRowDescription(msg) {
+        this._checkForMultirow();
+        this._result.addFields(msg.fields);
+        this._accumulateRows = this.callback || !this.listeners("row").length;
+      }
+      handleDataRow(msg) {
+        let row;
+        if (this._canceledDueToError) {
+          return;
+        }
+        try {
+          row = this._result.parseRow(msg.fields);
+        } catch (err) {
+          this._canceledDueToError = err;
+          return;
+        }
+        this.emit("row", row, this._result);
+        if (this._accumulateRows) {
+          this._result.addRow(row);
+        }
+      }
+      handleCommandComplete(msg, connection) {
+        this._checkForMultirow();
+        this._result.addCommandComplete(msg);
+        if (this.rows) {
+          connection.sync();
+        }
+      }
+      // if a named prepared statement is created with empty query text
+      // the backend will send an emptyQuery message but *not* a command complete message
+      // since we pipeline sync immediately after execute we don't need to do anything here
+      // unless we have rows specified, in which case we did not pipeline the initial sync call
+      handleEmptyQuery(connection) {
+        if (this.rows) {
+          connection.sync();
+        }
+      }
+      handleError(err, connection) {
+        if (this._canceledDueToError) {
+          err = this._canceledDueToError;
+          this._canceledDueToError = false;
+        }
+        if (this.callback) {
+          return this.callback(err);
+        }
+        this.emit("error", err);
+      }
+      handleReadyForQuery(con) {
+        if (this._canceledDueToError) {
+          return this.handleError(this._canceledDueToError, con);
+        }
+        if (this.callback) {
+          try {
+            this.callback(null, this._results);
+          } catch (err) {
+            process.nextTick(() => {
+              throw err;
+            });
+          }
+        }
+        this.emit("end", this._results);
+      }
+      submit(connection) {
+        if (typeof this.text !== "string" && typeof this.name !== "string") {
+          return new Error("A query must have either text or a name. Supplying neither is unsupported.");
+        }
+        const previous = connection.parsedStatements[this.name] || connection.submittedNamedStatements[this.name];
+        if (this.text && previous && this.text !== previous) {
+          return new Error(`Prepared statements must be unique - '${this.name}' was used for a different statement`);
+        }
+        if (this.values && !Array.isArray(this.values)) {
+          return new Error("Query values must be an array");
+        }
+        if (this.requiresPreparation()) {
+          connection.stream.cork && connection.stream.cork();
+          try {
+            this.prepare(connection);
+          } finally {
+            connection.stream.uncork && connection.stream.uncork();
+          }
+        } else {
+          connection.query(this.text);
+        }
+        return null;
+      }
+      hasBeenParsed(connection) {
+        return this.name && (connection.parsedStatements[this.name] !== void 0 || connection.submittedNamedStatements[this.name] !== void 0);
+      }
+      handlePortalSuspended(connection) {
+        this._getRows(connection, this.rows);
+      }
+      _getRows(connection, rows) {
+        connection.execute({
+          portal: this.portal,
+          rows
+        });
+        if (!rows) {
+          connection.sync();
+        } else {
+          connection.flush();
+        }
+      }
+      // http://developer.postgresql.org/pgdocs/postgres/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY
+      prepare(connection) {
+        if (!this.hasBeenParsed(connection)) {
+          connection.parse({
+            text: this.text,
+            name: this.name,
+            types: this.types
+          });
+          if (this.name) {
+            connection.submittedNamedStatements[this.name] = this.text;
+          }
+        }
+        try {
+          connection.bind({
+            portal: this.portal,
+            statement: this.name,
+            values: this.values,
+            binary: this.binary,
+            valueMapper: utils.prepareValue
+          });
+        } catch (err) {
+          connection.close({ type: "S", name: this.name });
+          connection.sync();
+          this.handleError(err, connection);
+          return;
+        }
+        connection.describe({
+          type: "P",
+          name: this.portal || ""
+        });
+        this._getRows(connection, this.rows);
+      }
+      handleCopyInResponse(connection) {
+        connection.sendCopyFail("No source stream defined");
+      }
+      handleCopyData(msg, connection) {
+      }
+    };
+    module.exports = Query2;
+  }
+});
+
+// node_modules/pg-protocol/dist/messages.js
+var require_messages = __commonJS({
+  "node_modules/pg-protocol/dist/messages.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.NoticeMessage = exports.DataRowMessage = exports.CommandCompleteMessage = exports.ReadyForQueryMessage = exports.NotificationResponseMessage = exports.BackendKeyDataMessage = exports.AuthenticationMD5Password = exports.ParameterStatusMessage = exports.ParameterDescriptionMessage = exports.RowDescriptionMessage = exports.Field = exports.CopyResponse = exports.CopyDataMessage = exports.DatabaseError = exports.copyDone = exports.emptyQuery = exports.replicationStart = exports.portalSuspended = exports.noData = exports.closeComplete = exports.bindComplete = exports.parseComplete = void 0;
+    exports.parseComplete = {
+      name: "parseComplete",
+      length: 5
+    };
+    exports.bindComplete = {
+      name: "bindComplete",
+      length: 5
+    };
+    exports.closeComplete = {
+      name: "closeComplete",
+      length: 5
+    };
+    exports.noData = {
+      name: "noData",
+      length: 5
+    };
+    exports.portalSuspended = {
+      name: "portalSuspended",
+      length: 5
+    };
+    exports.replicationStart = {
+      name: "replicationStart",
+      length: 4
+    };
+    exports.emptyQuery = {
+      name: "emptyQuery",
+      length: 4
+    };
+    exports.copyDone = {
+      name: "copyDone",
+      length: 4
+    };
+    var DatabaseError2 = class extends Error {
+      constructor(message4, length, name) {
+        super(message4);
+        this.length = length;
+        this.name = name;
+      }
+    };
+    exports.DatabaseError = DatabaseError2;
+    var CopyDataMessage = class {
+      constructor(length, chunk) {
+        this.length = length;
+        this.chunk = chunk;
+        this.name = "copyData";
+      }
+    };
+    exports.CopyDataMessage = CopyDataMessage;
+    var CopyResponse = class {
+      constructor(length, name, binary, columnCount) {
+        this.length = length;
+        this.name = name;
+        this.binary = binary;
+        this.columnTypes = new Array(columnCount);
+      }
+    };
+    exports.CopyResponse = CopyResponse;
+    var Field = class {
+      constructor(name, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, format) {
+        this.name = name;
+        this.tableID = tableID;
+        this.columnID = columnID;
+        this.dataTypeID = dataTypeID;
+        this.dataTypeSize = dataTypeSize;
+        this.dataTypeModifier = dataTypeModifier;
+        this.format = format;
+      }
+    };
+    exports.Field = Field;
+    var RowDescriptionMessage = class {
+      constructor(length, fieldCount) {
+        this.length = length;
+        this.fieldCount = fieldCount;
+        this.name = "rowDescription";
+        this.fields = new Array(this.fieldCount);
+      }
+    };
+    exports.RowDescriptionMessage = RowDescriptionMessage;
+    var ParameterDescriptionMessage = class {
+      constructor(length, parameterCount) {
+        this.length = length;
+        this.parameterCount = parameterCount;
+        this.name = "parameterDescription";
+        this.dataTypeIDs = new Array(this.parameterCount);
+      }
+    };
+    exports.ParameterDescriptionMessage = ParameterDescriptionMessage;
+    var ParameterStatusMessage = class {
+      constructor(length, parameterName, parameterValue) {
+        this.length = length;
+        this.parameterName = parameterName;
+        this.parameterValue = parameterValue;
+        this.name = "parameterStatus";
+      }
+    };
+    exports.ParameterStatusMessage = ParameterStatusMessage;
+    var AuthenticationMD5Password = class {
+      constructor(length, salt) {
+        this.length = length;
+        this.salt = salt;
+        this.name = "authenticationMD5Password";
+      }
+    };
+    exports.AuthenticationMD5Password = AuthenticationMD5Password;
+    var BackendKeyDataMessage = class {
+      constructor(length, processID, secretKey) {
+        this.length = length;
+        this.processID = processID;
+        this.secretKey = secretKey;
+        this.name = "backendKeyData";
+      }
+    };
+    exports.BackendKeyDataMessage = BackendKeyDataMessage;
+    var NotificationResponseMessage = class {
+      constructor(length, processId, channel, payload) {
+        this.length = length;
+        this.processId = processId;
+        this.channel = channel;
+        this.payload = payload;
+        this.name = "notification";
+      }
+    };
+    exports.NotificationResponseMessage = NotificationResponseMessage;
+    var ReadyForQueryMessage = class {
+      constructor(length, status) {
+        this.length = length;
+        this.status = status;
+        this.name = "readyForQuery";
+      }
+    };
+    exports.ReadyForQueryMessage = ReadyForQueryMessage;
+    var CommandCompleteMessage = class {
+      constructor(length, text) {
+        this.length = length;
+        this.text = text;
+        this.name = "commandComplete";
+      }
+    };
+    exports.CommandCompleteMessage = CommandCompleteMessage;
+    var DataRowMessage = class {
+      constructor(length, fields) {
+        this.length = length;
+        this.fields = fields;
+        this.name = "dataRow";
+        this.fieldCount = fields.length;
+      }
+    };
+    exports.DataRowMessage = DataRowMessage;
+    var NoticeMessage = class {
+      constructor(length, message4) {
+        this.length = length;
+        this.message = message4;
+        this.name = "notice";
+      }
+    };
+    exports.NoticeMessage = NoticeMessage;
+  }
+});
+
+// node_modules/pg-protocol/dist/buffer-writer.js
+var require_buffer_writer = __commonJS({
+  "node_modules/pg-protocol/dist/buffer-writer.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Writer = void 0;
+    var Writer = class {
+      constructor(size = 256) {
+        this.size = size;
+        this.offset = 5;
+        this.headerPosition = 0;
+        this.buffer = Buffer.allocUnsafe(size);
+      }
+      ensure(size) {
+        const remaining = this.buffer.length - this.offset;
+        if (remaining < size) {
+          const oldBuffer = this.buffer;
+          const newSize = oldBuffer.length + (oldBuffer.length >> 1) + size;
+          this.buffer = Buffer.allocUnsafe(newSize);
+          oldBuffer.copy(this.buffer, 0, 0, this.offset);
+        }
+      }
+      addInt32(num) {
+        this.ensure(4);
+        this.buffer[this.offset++] = num >>> 24 & 255;
+        this.buffer[this.offset++] = num >>> 16 & 255;
+        this.buffer[this.offset++] = num >>> 8 & 255;
+        this.buffer[this.offset++] = num >>> 0 & 255;
+        return this;
+      }
+      addInt16(num) {
+        this.ensure(2);
+        this.buffer[this.offset++] = num >>> 8 & 255;
+        this.buffer[this.offset++] = num >>> 0 & 255;
+        return this;
+      }
+      addCString(string) {
+        if (!string) {
+          this.ensure(1);
+        } else {
+          const len = Buffer.byteLength(string);
+          this.ensure(len + 1);
+          this.buffer.write(string, this.offset, "utf-8");
+          this.offset += len;
+        }
+        this.buffer[this.offset++] = 0;
+        return this;
+      }
+      addString(string = "") {
+        const len = Buffer.byteLength(string);
+        this.ensure(len);
+        this.buffer.write(string, this.offset);
+        this.offset += len;
+        return this;
+      }
+      // Write an Int32 byte-length prefix immediately followed by the string's UTF-8
+      // bytes. Postgres' Bind wire format prefixes every parameter with its length,
+      // and doing it in one method computes Buffer.byteLength ONCE — the previous
+      // `addInt32(Buffer.byteLength(s)).addString(s)` pairing scanned the string
+      // three times (byteLength for the prefix, byteLength again inside addString,
+      // then the encode), which is costly for large text parameters.
+      addInt32PrefixedString(string) {
+        const len = Buffer.byteLength(string);
+        this.ensure(4 + len);
+        const buffer = this.buffer;
+        let offset = this.offset;
+        buffer[offset++] = len >>> 24 & 255;
+        buffer[offset++] = len >>> 16 & 255;
+        buffer[offset++] = len >>> 8 & 255;
+        buffer[offset++] = len >>> 0 & 255;
+        buffer.write(string, offset, "utf-8");
+        this.offset = offset + len;
+        return this;
+      }
+      add(otherBuffer) {
+        this.ensure(otherBuffer.length);
+        otherBuffer.copy(this.buffer, this.offset);
+        this.offset += otherBuffer.length;
+        return this;
+      }
+      /**
+       * Appends an uninitialized block of {@link size} bytes to the buffer and returns its offset.
+       */
+      reserveUnsafe(size) {
+        const offset = this.offset;
+        this.ensure(size);
+        this.offset += size;
+        return offset;
+      }
+      join(code) {
+        if (code) {
+          this.buffer[this.headerPosition] = code;
+          const length = this.offset - (this.headerPosition + 1);
+          this.buffer.writeInt32BE(length, this.headerPosition + 1);
+        }
+        return this.buffer.slice(code ? 0 : 5, this.offset);
+      }
+      flush(code) {
+        const result = this.join(code);
+        this.offset = 5;
+        this.headerPosition = 0;
+        this.buffer = Buffer.allocUnsafe(this.size);
+        return result;
+      }
+      clear() {
+        this.offset = 5;
+        this.headerPosition = 0;
+      }
+    };
+    exports.Writer = Writer;
+  }
+});
+
+// node_modules/pg-protocol/dist/serializer.js
+var require_serializer = __commonJS({
+  "node_modules/pg-protocol/dist/serializer.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.serialize = void 0;
+    var buffer_writer_1 = require_buffer_writer();
+    var writer = new buffer_writer_1.Writer();
+    var startup = (opts) => {
+      writer.addInt16(3).addInt16(0);
+      for (const key of Object.keys(opts)) {
+        writer.addCString(key).addCString(opts[key]);
+      }
+      writer.addCString("client_encoding").addCString("UTF8");
+      const bodyBuffer = writer.addCString("").flush();
+      const length = bodyBuffer.length + 4;
+      return new buffer_writer_1.Writer().addInt32(length).add(bodyBuffer).flush();
+    };
+    var requestSsl = () => {
+      const response = Buffer.allocUnsafe(8);
+      response.writeInt32BE(8, 0);
+      response.writeInt32BE(80877103, 4);
+      return response;
+    };
+    var password = (password2) => {
+      return writer.addCString(password2).flush(
+        112
+        /* code.startup */
+      );
+    };
+    var sendSASLInitialResponseMessage = function(mechanism, initialResponse) {
+      writer.addCString(mechanism).addInt32PrefixedString(initialResponse);
+      return writer.flush(
+        112
+        /* code.startup */
+      );
+    };
+    var sendSCRAMClientFinalMessage = function(additionalData) {
+      return writer.addString(additionalData).flush(
+        112
+        /* code.startup */
+      );
+    };
+    var query = (text) => {
+      return writer.addCString(text).flush(
+        81
+        /* code.query */
+      );
+    };
+    var emptyArray = [];
+    var parse3 = (query2) => {
+      const name = query2.name || "";
+      if (name.length > 63) {
+        console.error("Warning! Postgres only supports 63 characters for query names.");
+        console.error("You supplied %s (%s)", name, name.length);
+        console.error("This can cause conflicts and silent errors executing queries");
+      }
+      const types2 = query2.types || emptyArray;
+      const len = types2.length;
+      const buffer = writer.addCString(name).addCString(query2.text).addInt16(len);
+      for (let i = 0; i < len; i++) {
+        buffer.addInt32(types2[i]);
+      }
+      return writer.flush(
+        80
+        /* code.parse */
+      );
+    };
+    var writeValues = function(values, valueMapper, formatsOffset) {
+      const len = values.length;
+      for (let i = 0; i < len; i++) {
+        const mappedVal = valueMapper ? valueMapper(values[i], i) : values[i];
+        let formatByte = 0;
+        if (mappedVal == null) {
+          writer.addInt32(-1);
+        } else if (mappedVal instanceof Buffer) {
+          formatByte = 1;
+          writer.addInt32(mappedVal.length);
+          writer.add(mappedVal);
+        } else {
+          writer.addInt32PrefixedString(mappedVal);
+        }
+        const buf = writer.buffer;
+        buf[formatsOffset++] = 0;
+        buf[formatsOffset++] = formatByte;
+      }
+    };
+    var bind2 = (config = {}) => {
+      const portal = config.portal || "";
+      const statement = config.statement || "";
+      const binary = config.binary || false;
+      const values = config.values || emptyArray;
+      const len = values.length;
+      writer.addCString(portal).addCString(statement);
+      writer.addInt16(len);
+      const formatsOffset = writer.reserveUnsafe(len * 2);
+      writer.addInt16(len);
+      try {
+        writeValues(values, config.valueMapper, formatsOffset);
+      } catch (err) {
+        writer.clear();
+        throw err;
+      }
+      writer.addInt16(1);
+      writer.addInt16(
+        binary ? 1 : 0
+        /* ParamType.STRING */
+      );
+      return writer.flush(
+        66
+        /* code.bind */
+      );
+    };
+    var emptyExecute = Buffer.from([69, 0, 0, 0, 9, 0, 0, 0, 0, 0]);
+    var execute = (config) => {
+      if (!config || !config.portal && !config.rows) {
+        return emptyExecute;
+      }
+      const portal = config.portal || "";
+      const rows = config.rows || 0;
+      const portalLength = Buffer.byteLength(portal);
+      const len = 4 + portalLength + 1 + 4;
+      const buff = Buffer.allocUnsafe(1 + len);
+      buff[0] = 69;
+      buff.writeInt32BE(len, 1);
+      buff.write(portal, 5, "utf-8");
+      buff[portalLength + 5] = 0;
+      buff.writeUInt32BE(rows, buff.length - 4);
+      return buff;
+    };
+    var cancel = (processID, secretKey) => {
+      const buffer = Buffer.allocUnsafe(16);
+      buffer.writeInt32BE(16, 0);
+      buffer.writeInt16BE(1234, 4);
+      buffer.writeInt16BE(5678, 6);
+      buffer.writeInt32BE(processID, 8);
+      buffer.writeInt32BE(secretKey, 12);
+      return buffer;
+    };
+    var cstringMessage = (code, string) => {
+      const stringLen = Buffer.byteLength(string);
+      const len = 4 + stringLen + 1;
+      const buffer = Buffer.allocUnsafe(1 + len);
+      buffer[0] = code;
+      buffer.writeInt32BE(len, 1);
+      buffer.write(string, 5, "utf-8");
+      buffer[len] = 0;
+      return buffer;
+    };
+    var emptyDescribePortal = writer.addCString("P").flush(
+      68
+      /* code.describe */
+    );
+    var emptyDescribeStatement = writer.addCString("S").flush(
+      68
+      /* code.describe */
+    );
+    var describe2 = (msg) => {
+      return msg.name ? cstringMessage(68, `${msg.type}${msg.name || ""}`) : msg.type === "P" ? emptyDescribePortal : emptyDescribeStatement;
+    };
+    var close = (msg) => {
+      const text = `${msg.type}${msg.name || ""}`;
+      return cstringMessage(67, text);
+    };
+    var copyData = (chunk) => {
+      return writer.add(chunk).flush(
+        100
+        /* code.copyFromChunk */
+      );
+    };
+    var copyFail = (message4) => {
+      return cstringMessage(102, message4);
+    };
+    var codeOnlyBuffer = (code) => Buffer.from([code, 0, 0, 0, 4]);
+    var flushBuffer = codeOnlyBuffer(
+      72
+      /* code.flush */
+    );
+    var syncBuffer = codeOnlyBuffer(
+      83
+      /* code.sync */
+    );
+    var endBuffer = codeOnlyBuffer(
+      88
+      /* code.end */
+    );
+    var copyDoneBuffer = codeOnlyBuffer(
+      99
+      /* code.copyDone */
+    );
+    var serialize = {
+      startup,
+      password,
+      requestSsl,
+      sendSASLInitialResponseMessage,
+      sendSCRAMClientFinalMessage,
+      query,
+      parse: parse3,
+      bind: bind2,
+      execute,
+      describe: describe2,
+      close,
+      flush: () => flushBuffer,
+      sync: () => syncBuffer,
+      end: () => endBuffer,
+      copyData,
+      copyDone: () => copyDoneBuffer,
+      copyFail,
+      cancel
+    };
+    exports.serialize = serialize;
+  }
+});
+
+// node_modules/pg-protocol/dist/buffer-reader.js
+var require_buffer_reader = __commonJS({
+  "node_modules/pg-protocol/dist/buffer-reader.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.BufferReader = void 0;
+    var BufferReader = class {
+      constructor(offset = 0) {
+        this.offset = offset;
+        this.buffer = Buffer.allocUnsafe(0);
+        this.encoding = "utf-8";
+      }
+      setBuffer(offset, buffer) {
+        this.offset = offset;
+        this.buffer = buffer;
+      }
+      int16() {
+        const result = this.buffer.readInt16BE(this.offset);
+        this.offset += 2;
+        return result;
+      }
+      byte() {
+        const result = this.buffer[this.offset];
+        this.offset++;
+        return result;
+      }
+      int32() {
+        const result = this.buffer.readInt32BE(this.offset);
+        this.offset += 4;
+        return result;
+      }
+      uint32() {
+        const result = this.buffer.readUInt32BE(this.offset);
+        this.offset += 4;
+        return result;
+      }
+      string(length) {
+        const result = this.buffer.toString(this.encoding, this.offset, this.offset + length);
+        this.offset += length;
+        return result;
+      }
+      cstring() {
+        const start = this.offset;
+        let end = start;
+        while (this.buffer[end++]) {
+        }
+        this.offset = end;
+        return this.buffer.toString(this.encoding, start, end - 1);
+      }
+      bytes(length) {
+        const result = this.buffer.slice(this.offset, this.offset + length);
+        this.offset += length;
+        return result;
+      }
+    };
+    exports.BufferReader = BufferReader;
+  }
+});
+
+// node_modules/pg-protocol/dist/parser.js
+var require_parser2 = __commonJS({
+  "node_modules/pg-protocol/dist/parser.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Parser = void 0;
+    var messages_1 = require_messages();
+    var buffer_reader_1 = require_buffer_reader();
+    var CODE_LENGTH = 1;
+    var LEN_LENGTH = 4;
+    var HEADER_LENGTH = CODE_LENGTH + LEN_LENGTH;
+    var LATEINIT_LENGTH = -1;
+    var emptyBuffer = Buffer.allocUnsafe(0);
+    var Parser4 = class {
+      constructor(opts) {
+        this.buffer = emptyBuffer;
+        this.bufferLength = 0;
+        this.bufferOffset = 0;
+        this.reader = new buffer_reader_1.BufferReader();
+        if ((opts === null || opts === void 0 ? void 0 : opts.mode) === "binary") {
+          throw new Error("Binary mode not supported yet");
+        }
+        this.mode = (opts === null || opts === void 0 ? void 0 : opts.mode) || "text";
+      }
+      parse(buffer, callback) {
+        this.mergeBuffer(buffer);
+        const bufferFullLength = this.bufferOffset + this.bufferLength;
+        let offset = this.bufferOffset;
+        while (offset + HEADER_LENGTH <= bufferFullLength) {
+          const code = this.buffer[offset];
+          const length = this.buffer.readUInt32BE(offset + CODE_LENGTH);
+          const fullMessageLength = CODE_LENGTH + length;
+          if (fullMessageLength + offset <= bufferFullLength) {
+            const message4 = this.handlePacket(offset + HEADER_LENGTH, code, length, this.buffer);
+            callback(message4);
+            offset += fullMessageLength;
+          } else {
+            break;
+          }
+        }
+        if (offset === bufferFullLength) {
+          this.buffer = emptyBuffer;
+          this.bufferLength = 0;
+          this.bufferOffset = 0;
+        } else {
+          this.bufferLength = bufferFullLength - offset;
+          this.bufferOffset = offset;
+        }
+      }
+      mergeBuffer(buffer) {
+        if (this.bufferLength > 0) {
+          const newLength = this.bufferLength + buffer.byteLength;
+          const newFullLength = newLength + this.bufferOffset;
+          if (newFullLength > this.buffer.byteLength) {
+            let newBuffer;
+            if (newLength <= this.buffer.byteLength && this.bufferOffset >= this.bufferLength) {
+              newBuffer = this.buffer;
+            } else {
+              let newBufferLength = this.buffer.byteLength * 2;
+              while (newLength >= newBufferLength) {
+                newBufferLength *= 2;
+              }
+              newBuffer = Buffer.allocUnsafe(newBufferLength);
+            }
+            this.buffer.copy(newBuffer, 0, this.bufferOffset, this.bufferOffset + this.bufferLength);
+            this.buffer = newBuffer;
+            this.bufferOffset = 0;
+          }
+          buffer.copy(this.buffer, this.bufferOffset + this.bufferLength);
+          this.bufferLength = newLength;
+        } else {
+          this.buffer = buffer;
+          this.bufferOffset = 0;
+          this.bufferLength = buffer.byteLength;
+        }
+      }
+      handlePacket(offset, code, length, bytes) {
+        const { reader } = this;
+        reader.setBuffer(offset, bytes);
+        let message4;
+        switch (code) {
+          case 50:
+            message4 = messages_1.bindComplete;
+            break;
+          case 49:
+            message4 = messages_1.parseComplete;
+            break;
+          case 51:
+            message4 = messages_1.closeComplete;
+            break;
+          case 110:
+            message4 = messages_1.noData;
+            break;
+          case 115:
+            message4 = messages_1.portalSuspended;
+            break;
+          case 99:
+            message4 = messages_1.copyDone;
+            break;
+          case 87:
+            message4 = messages_1.replicationStart;
+            break;
+          case 73:
+            message4 = messages_1.emptyQuery;
+            break;
+          case 68:
+            message4 = parseDataRowMessage(reader);
+            break;
+          case 67:
+            message4 = parseCommandCompleteMessage(reader);
+            break;
+          case 90:
+            message4 = parseReadyForQueryMessage(reader);
+            break;
+          case 65:
+            message4 = parseNotificationMessage(reader);
+            break;
+          case 82:
+            message4 = parseAuthenticationResponse(reader, length);
+            break;
+          case 83:
+            message4 = parseParameterStatusMessage(reader);
+            break;
+          case 75:
+            message4 = parseBackendKeyData(reader);
+            break;
+          case 69:
+            message4 = parseErrorMessage(reader, "error");
+            break;
+          case 78:
+            message4 = parseErrorMessage(reader, "notice");
+            break;
+          case 84:
+            message4 = parseRowDescriptionMessage(reader);
+            break;
+          case 116:
+            message4 = parseParameterDescriptionMessage(reader);
+            break;
+          case 71:
+            message4 = parseCopyInMessage(reader);
+            break;
+          case 72:
+            message4 = parseCopyOutMessage(reader);
+            break;
+          case 100:
+            message4 = parseCopyData(reader, length);
+            break;
+          default:
+            return new messages_1.DatabaseError("received invalid response: " + code.toString(16), length, "error");
+        }
+        reader.setBuffer(0, emptyBuffer);
+        message4.length = length;
+        return message4;
+      }
+    };
+    exports.Parser = Parser4;
+    var parseReadyForQueryMessage = (reader) => {
+      const status = reader.string(1);
+      return new messages_1.ReadyForQueryMessage(LATEINIT_LENGTH, status);
+    };
+    var parseCommandCompleteMessage = (reader) => {
+      const text = reader.cstring();
+      return new messages_1.CommandCompleteMessage(LATEINIT_LENGTH, text);
+    };
+    var parseCopyData = (reader, length) => {
+      const chunk = reader.bytes(length - 4);
+      return new messages_1.CopyDataMessage(LATEINIT_LENGTH, chunk);
+    };
+    var parseCopyInMessage = (reader) => parseCopyMessage(reader, "copyInResponse");
+    var parseCopyOutMessage = (reader) => parseCopyMessage(reader, "copyOutResponse");
+    var parseCopyMessage = (reader, messageName) => {
+      const isBinary = reader.byte() !== 0;
+      const columnCount = reader.int16();
+      const message4 = new messages_1.CopyResponse(LATEINIT_LENGTH, messageName, isBinary, columnCount);
+      for (let i = 0; i < columnCount; i++) {
+        message4.columnTypes[i] = reader.int16();
+      }
+      return message4;
+    };
+    var parseNotificationMessage = (reader) => {
+      const processId = reader.int32();
+      const channel = reader.cstring();
+      const payload = reader.cstring();
+      return new messages_1.NotificationResponseMessage(LATEINIT_LENGTH, processId, channel, payload);
+    };
+    var parseRowDescriptionMessage = (reader) => {
+      const fieldCount = reader.int16();
+      const message4 = new messages_1.RowDescriptionMessage(LATEINIT_LENGTH, fieldCount);
+      for (let i = 0; i < fieldCount; i++) {
+        message4.fields[i] = parseField(reader);
+      }
+      return message4;
+    };
+    var parseField = (reader) => {
+      const name = reader.cstring();
+      const tableID = reader.uint32();
+      const columnID = reader.int16();
+      const dataTypeID = reader.uint32();
+      const dataTypeSize = reader.int16();
+      const dataTypeModifier = reader.int32();
+      const mode = reader.int16() === 0 ? "text" : "binary";
+      return new messages_1.Field(name, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, mode);
+    };
+    var parseParameterDescriptionMessage = (reader) => {
+      const parameterCount = reader.int16();
+      const message4 = new messages_1.ParameterDescriptionMessage(LATEINIT_LENGTH, parameterCount);
+      for (let i = 0; i < parameterCount; i++) {
+        message4.dataTypeIDs[i] = reader.uint32();
+      }
+      return message4;
+    };
+    var parseDataRowMessage = (reader) => {
+      const fieldCount = reader.int16();
+      const fields = new Array(fieldCount);
+      for (let i = 0; i < fieldCount; i++) {
+        const len = reader.int32();
+        fields[i] = len === -1 ? null : reader.string(len);
+      }
+      return new messages_1.DataRowMessage(LATEINIT_LENGTH, fields);
+    };
+    var parseParameterStatusMessage = (reader) => {
+      const name = reader.cstring();
+      const value = reader.cstring();
+      return new messages_1.ParameterStatusMessage(LATEINIT_LENGTH, name, value);
+    };
+    var parseBackendKeyData = (reader) => {
+      const processID = reader.int32();
+      const secretKey = reader.int32();
+      return new messages_1.BackendKeyDataMessage(LATEINIT_LENGTH, processID, secretKey);
+    };
+    var parseAuthenticationResponse = (reader, length) => {
+      const code = reader.int32();
+      const message4 = {
+        name: "authenticationOk",
+        length
+      };
+      switch (code) {
+        case 0:
+          break;
+        case 3:
+          if (message4.length === 8) {
+            message4.name = "authenticationCleartextPassword";
+          }
+          break;
+        case 5:
+          if (message4.length === 12) {
+            message4.name = "authenticationMD5Password";
+            const salt = reader.bytes(4);
+            return new messages_1.AuthenticationMD5Password(LATEINIT_LENGTH, salt);
+          }
+          break;
+        case 10:
+          {
+            message4.name = "authenticationSASL";
+            message4.mechanisms = [];
+            let mechanism;
+            do {
+              mechanism = reader.cstring();
+              if (mechanism) {
+                message4.mechanisms.push(mechanism);
+              }
+            } while (mechanism);
+          }
+          break;
+        case 11:
+          message4.name = "authenticationSASLContinue";
+          message4.data = reader.string(length - 8);
+          break;
+        case 12:
+          message4.name = "authenticationSASLFinal";
+          message4.data = reader.string(length - 8);
+          break;
+        default:
+          throw new Error("Unknown authenticationOk message type " + code);
+      }
+      return message4;
+    };
+    var parseErrorMessage = (reader, name) => {
+      const fields = {};
+      let fieldType = reader.string(1);
+      while (fieldType !== "\0") {
+        fields[fieldType] = reader.cstring();
+        fieldType = reader.string(1);
+      }
+      const messageValue = fields.M;
+      const message4 = name === "notice" ? new messages_1.NoticeMessage(LATEINIT_LENGTH, messageValue) : new messages_1.DatabaseError(messageValue, LATEINIT_LENGTH, name);
+      message4.severity = fields.S;
+      message4.code = fields.C;
+      message4.detail = fields.D;
+      message4.hint = fields.H;
+      message4.position = fields.P;
+      message4.internalPosition = fields.p;
+      message4.internalQuery = fields.q;
+      message4.where = fields.W;
+      message4.schema = fields.s;
+      message4.table = fields.t;
+      message4.column = fields.c;
+      message4.dataType = fields.d;
+      message4.constraint = fields.n;
+      message4.file = fields.F;
+      message4.line = fields.L;
+      message4.routine = fields.R;
+      return message4;
+    };
+  }
+});
+
+// node_modules/pg-protocol/dist/index.js
+var require_dist3 = __commonJS({
+  "node_modules/pg-protocol/dist/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.DatabaseError = exports.serialize = void 0;
+    exports.parse = parse3;
+    var messages_1 = require_messages();
+    Object.defineProperty(exports, "DatabaseError", { enumerable: true, get: function() {
+      return messages_1.DatabaseError;
+    } });
+    var serializer_1 = require_serializer();
+    Object.defineProperty(exports, "serialize", { enumerable: true, get: function() {
+      return serializer_1.serialize;
+    } });
+    var parser_1 = require_parser2();
+    function parse3(stream, callback) {
+      const parser = new parser_1.Parser();
+      stream.on("data", (buffer) => parser.parse(buffer, callback));
+      return new Promise((resolve) => stream.on("end", () => resolve()));
+    }
+  }
+});
+
+// node_modules/pg-cloudflare/dist/empty.js
+var require_empty = __commonJS({
+  "node_modules/pg-cloudflare/dist/empty.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.default = {};
+  }
+});
+
+// node_modules/pg/lib/stream.js
+var require_stream = __commonJS({
+  "node_modules/pg/lib/stream.js"(exports, module) {
+    var { getStream, getSecureStream } = getStreamFuncs();
+    module.exports = {
+      /**
+       * Get a socket stream compatible with the current runtime environment.
+       * @returns {Duplex}
+       */
+      getStream,
+      /**
+       * Get a TLS secured socket, compatible with the current environment,
+       * using the socket and other settings given in `options`.
+       * @returns {Duplex}
+       */
+      getSecureStream
+    };
+    function getNodejsStreamFuncs() {
+      function getStream2(ssl) {
+        const net = __require("net");
+        return new net.Socket();
+      }
+      function getSecureStream2(options) {
+        const tls = __require("tls");
+        return tls.connect(options);
+      }
+      return {
+        getStream: getStream2,
+        getSecureStream: getSecureStream2
+      };
+    }
+    function getCloudflareStreamFuncs() {
+      function getStream2(ssl) {
+        const { CloudflareSocket } = require_empty();
+        return new CloudflareSocket(ssl);
+      }
+      function getSecureStream2(options) {
+        options.socket.startTls(options);
+        return options.socket;
+      }
+      return {
+        getStream: getStream2,
+        getSecureStream: getSecureStream2
+      };
+    }
+    function isCloudflareRuntime() {
+      if (typeof navigator === "object" && navigator !== null && typeof navigator.userAgent === "string") {
+        return navigator.userAgent === "Cloudflare-Workers";
+      }
+      if (typeof Response === "function") {
+        const resp = new Response(null, { cf: { thing: true } });
+        if (typeof resp.cf === "object" && resp.cf !== null && resp.cf.thing) {
+          return true;
+        }
+      }
+      return false;
+    }
+    function getStreamFuncs() {
+      if (isCloudflareRuntime()) {
+        return getCloudflareStreamFuncs();
+      }
+      return getNodejsStreamFuncs();
+    }
+  }
+});
+
+// node_modules/pg/lib/connection.js
+var require_connection2 = __commonJS({
+  "node_modules/pg/lib/connection.js"(exports, module) {
+    "use strict";
+    var EventEmitter = __require("events").EventEmitter;
+    var { parse: parse3, serialize } = require_dist3();
+    var stream = require_stream();
+    var { getStream } = stream;
+    var flushBuffer = serialize.flush();
+    var syncBuffer = serialize.sync();
+    var endBuffer = serialize.end();
+    var Connection2 = class extends EventEmitter {
+      constructor(config) {
+        super();
+        config = config || {};
+        this.stream = config.stream || getStream(config.ssl);
+        if (typeof this.stream === "function") {
+          this.stream = this.stream(config);
+        }
+        this._keepAlive = config.keepAlive;
+        this._keepAliveInitialDelayMillis = config.keepAliveInitialDelayMillis;
+        this.parsedStatements = {};
+        this.submittedNamedStatements = {};
+        this.ssl = config.ssl || false;
+        this.sslNegotiation = config.sslNegotiation || "postgres";
+        this._ending = false;
+        this._emitMessage = false;
+        const self = this;
+        this.on("newListener", function(eventName) {
+          if (eventName === "message") {
+            self._emitMessage = true;
+          }
+        });
+      }
+      connect(port, host) {
+        const self = this;
+        this._connecting = true;
+        this.stream.setNoDelay(true);
+        this.stream.connect(port, host);
+        this.stream.once("connect", function() {
+          if (self._keepAlive) {
+            self.stream.setKeepAlive(true, self._keepAliveInitialDelayMillis);
+          }
+          self.emit("connect");
+        });
+        const reportStreamError = function(error2) {
+          if (self._ending && (error2.code === "ECONNRESET" || error2.code === "EPIPE")) {
+            return;
+          }
+          self.emit("error", error2);
+        };
+        this.stream.on("error", reportStreamError);
+        this.stream.on("close", function() {
+          self.emit("end");
+        });
+        if (!this.ssl) {
+          return this.attachListeners(this.stream);
+        }
+        if (this.sslNegotiation === "direct") {
+          return this.stream.once("connect", function() {
+            self.upgradeToSSL(host, reportStreamError);
+          });
+        }
+        this.stream.once("data", function(buffer) {
+          const responseCode = buffer.toString("utf8");
+          switch (responseCode) {
+            case "S":
+              break;
+            case "N":
+              self.stream.end();
+              return self.emit("error", new Error("The server does not support SSL connections"));
+            default:
+              self.stream.end();
+              return self.emit("error", new Error("There was an error establishing an SSL connection"));
+          }
+          self.upgradeToSSL(host, reportStreamError);
+        });
+      }
+      upgradeToSSL(host, reportStreamError) {
+        const self = this;
+        const options = {
+          socket: self.stream,
+          // tls.connect checks the server identity against `servername`, falling
+          // back to `host` and then to 'localhost'. `servername` must stay unset
+          // for IP addresses (see below), so `host` is needed to keep certificate
+          // validation working when connecting to an IP address.
+          host
+        };
+        if (self.ssl !== true) {
+          Object.assign(options, self.ssl);
+          if ("key" in self.ssl) {
+            options.key = self.ssl.key;
+          }
+        }
+        if (self.sslNegotiation === "direct") {
+          options.ALPNProtocols = ["postgresql"];
+        }
+        const net = __require("net");
+        if (net.isIP && net.isIP(host) === 0) {
+          options.servername = host;
+        }
+        try {
+          self.stream = stream.getSecureStream(options);
+        } catch (err) {
+          return self.emit("error", err);
+        }
+        self.attachListeners(self.stream);
+        self.stream.on("error", reportStreamError);
+        self.emit("sslconnect");
+      }
+      attachListeners(stream2) {
+        parse3(stream2, (msg) => {
+          const eventName = msg.name === "error" ? "errorMessage" : msg.name;
+          if (this._emitMessage) {
+            this.emit("message", msg);
+          }
+          this.emit(eventName, msg);
+        });
+      }
+      requestSsl() {
+        this.stream.write(serialize.requestSsl());
+      }
+      startup(config) {
+        this.stream.write(serialize.startup(config));
+      }
+      cancel(processID, secretKey) {
+        this._send(serialize.cancel(processID, secretKey));
+      }
+      password(password) {
+        this._send(serialize.password(password));
+      }
+      sendSASLInitialResponseMessage(mechanism, initialResponse) {
+        this._send(serialize.sendSASLInitialResponseMessage(mechanism, initialResponse));
+      }
+      sendSCRAMClientFinalMessage(additionalData) {
+        this._send(serialize.sendSCRAMClientFinalMessage(additionalData));
+      }
+      _send(buffer) {
+        if (!this.stream.writable) {
+          return false;
+        }
+        return this.stream.write(buffer);
+      }
+      query(text) {
+        this._send(serialize.query(text));
+      }
+      // send parse message
+      parse(query) {
+        this._send(serialize.parse(query));
+      }
+      // send bind message
+      bind(config) {
+        this._send(serialize.bind(config));
+      }
+      // send execute message
+      execute(config) {
+        this._send(serialize.execute(config));
+      }
+      flush() {
+        if (this.stream.writable) {
+          this.stream.write(flushBuffer);
+        }
+      }
+      sync() {
+        this._send(syncBuffer);
+      }
+      ref() {
+        this.stream.ref();
+      }
+      unref() {
+        this.stream.unref();
+      }
+      end() {
+        this._ending = true;
+        if (!this._connecting || !this.stream.writable) {
+          this.stream.end();
+          return;
+        }
+        return this.stream.write(endBuffer, () => {
+          this.stream.end();
+        });
+      }
+      close(msg) {
+        this._send(serialize.close(msg));
+      }
+      describe(msg) {
+        this._send(serialize.describe(msg));
+      }
+      sendCopyFromChunk(chunk) {
+        this._send(serialize.copyData(chunk));
+      }
+      endCopyFrom() {
+        this._send(serialize.copyDone());
+      }
+      sendCopyFail(msg) {
+        this._send(serialize.copyFail(msg));
+      }
+    };
+    module.exports = Connection2;
+  }
+});
+
+// node_modules/split2/index.js
+var require_split2 = __commonJS({
+  "node_modules/split2/index.js"(exports, module) {
+    "use strict";
+    var { Transform } = __require("stream");
+    var { StringDecoder } = __require("string_decoder");
+    var kLast = /* @__PURE__ */ Symbol("last");
+    var kDecoder = /* @__PURE__ */ Symbol("decoder");
+    function transform(chunk, enc, cb) {
+      let list;
+      if (this.overflow) {
+        const buf = this[kDecoder].write(chunk);
+        list = buf.split(this.matcher);
+        if (list.length === 1) return cb();
+        list.shift();
+        this.overflow = false;
+      } else {
+        this[kLast] += this[kDecoder].write(chunk);
+        list = this[kLast].split(this.matcher);
+      }
+      this[kLast] = list.pop();
+      for (let i = 0; i < list.length; i++) {
+        try {
+          push(this, this.mapper(list[i]));
+        } catch (error2) {
+          return cb(error2);
+        }
+      }
+      this.overflow = this[kLast].length > this.maxLength;
+      if (this.overflow && !this.skipOverflow) {
+        cb(new Error("maximum buffer reached"));
+        return;
+      }
+      cb();
+    }
+    function flush(cb) {
+      this[kLast] += this[kDecoder].end();
+      if (this[kLast]) {
+        try {
+          push(this, this.mapper(this[kLast]));
+        } catch (error2) {
+          return cb(error2);
+        }
+      }
+      cb();
+    }
+    function push(self, val) {
+      if (val !== void 0) {
+        self.push(val);
+      }
+    }
+    function noop3(incoming) {
+      return incoming;
+    }
+    function split(matcher, mapper, options) {
+      matcher = matcher || /\r?\n/;
+      mapper = mapper || noop3;
+      options = options || {};
+      switch (arguments.length) {
+        case 1:
+          if (typeof matcher === "function") {
+            mapper = matcher;
+            matcher = /\r?\n/;
+          } else if (typeof matcher === "object" && !(matcher instanceof RegExp) && !matcher[Symbol.split]) {
+            options = matcher;
+            matcher = /\r?\n/;
+          }
+          break;
+        case 2:
+          if (typeof matcher === "function") {
+            options = mapper;
+            mapper = matcher;
+            matcher = /\r?\n/;
+          } else if (typeof mapper === "object") {
+            options = mapper;
+            mapper = noop3;
+          }
+      }
+      options = Object.assign({}, options);
+      options.autoDestroy = true;
+      options.transform = transform;
+      options.flush = flush;
+      options.readableObjectMode = true;
+      const stream = new Transform(options);
+      stream[kLast] = "";
+      stream[kDecoder] = new StringDecoder("utf8");
+      stream.matcher = matcher;
+      stream.mapper = mapper;
+      stream.maxLength = options.maxLength;
+      stream.skipOverflow = options.skipOverflow || false;
+      stream.overflow = false;
+      stream._destroy = function(err, cb) {
+        this._writableState.errorEmitted = false;
+        cb(err);
+      };
+      return stream;
+    }
+    module.exports = split;
+  }
+});
+
+// node_modules/pgpass/lib/helper.js
+var require_helper = __commonJS({
+  "node_modules/pgpass/lib/helper.js"(exports, module) {
+    "use strict";
+    var path = __require("path");
+    var Stream = __require("stream").Stream;
+    var split = require_split2();
+    var util = __require("util");
+    var defaultPort = 5432;
+    var isWin = process.platform === "win32";
+    var warnStream = process.stderr;
+    var S_IRWXG = 56;
+    var S_IRWXO = 7;
+    var S_IFMT = 61440;
+    var S_IFREG = 32768;
+    function isRegFile(mode) {
+      return (mode & S_IFMT) == S_IFREG;
+    }
+    var fieldNames = ["host", "port", "database", "user", "password"];
+    var nrOfFields = fieldNames.length;
+    var passKey = fieldNames[nrOfFields - 1];
+    function warn() {
+      var isWritable = warnStream instanceof Stream && true === warnStream.writable;
+      if (isWritable) {
+        var args = Array.prototype.slice.call(arguments).concat("\n");
+        warnStream.write(util.format.apply(util, args));
+      }
+    }
+    Object.defineProperty(module.exports, "isWin", {
+      get: function() {
+        return isWin;
+      },
+      set: function(val) {
+        isWin = val;
+      }
+    });
+    module.exports.warnTo = function(stream) {
+      var old = warnStream;
+      warnStream = stream;
+      return old;
+    };
+    module.exports.getFileName = function(rawEnv) {
+      var env = rawEnv || process.env;
+      var file2 = env.PGPASSFILE || (isWin ? path.join(env.APPDATA || "./", "postgresql", "pgpass.conf") : path.join(env.HOME || "./", ".pgpass"));
+      return file2;
+    };
+    module.exports.usePgPass = function(stats, fname) {
+      if (Object.prototype.hasOwnProperty.call(process.env, "PGPASSWORD")) {
+        return false;
+      }
+      if (isWin) {
+        return true;
+      }
+      fname = fname || "<unkn>";
+      if (!isRegFile(stats.mode)) {
+        warn('WARNING: password file "%s" is not a plain file', fname);
+        return false;
+      }
+      if (stats.mode & (S_IRWXG | S_IRWXO)) {
+        warn('WARNING: password file "%s" has group or world access; permissions should be u=rw (0600) or less', fname);
+        return false;
+      }
+      return true;
+    };
+    var matcher = module.exports.match = function(connInfo, entry) {
+      return fieldNames.slice(0, -1).reduce(function(prev, field, idx) {
+        if (idx == 1) {
+          if (Number(connInfo[field] || defaultPort) === Number(entry[field])) {
+            return prev && true;
+          }
+        }
+        return prev && (entry[field] === "*" || entry[field] === connInfo[field]);
+      }, true);
+    };
+    module.exports.getPassword = function(connInfo, stream, cb) {
+      var pass;
+      var lineStream = stream.pipe(split());
+      function onLine(line2) {
+        var entry = parseLine2(line2);
+        if (entry && isValidEntry(entry) && matcher(connInfo, entry)) {
+          pass = entry[passKey];
+          lineStream.end();
+        }
+      }
+      var onEnd = function() {
+        stream.destroy();
+        cb(pass);
+      };
+      var onErr = function(err) {
+        stream.destroy();
+        warn("WARNING: error on reading file: %s", err);
+        cb(void 0);
+      };
+      stream.on("error", onErr);
+      lineStream.on("data", onLine).on("end", onEnd).on("error", onErr);
+    };
+    var parseLine2 = module.exports.parseLine = function(line2) {
+      if (line2.length < 11 || line2.match(/^\s+#/)) {
+        return null;
+      }
+      var curChar = "";
+      var prevChar = "";
+      var fieldIdx = 0;
+      var startIdx = 0;
+      var endIdx = 0;
+      var obj = {};
+      var isLastField = false;
+      var addToObj = function(idx, i0, i1) {
+        var field = line2.substring(i0, i1);
+        if (!Object.hasOwnProperty.call(process.env, "PGPASS_NO_DEESCAPE")) {
+          field = field.replace(/\\([:\\])/g, "$1");
+        }
+        obj[fieldNames[idx]] = field;
+      };
+      for (var i = 0; i < line2.length - 1; i += 1) {
+        curChar = line2.charAt(i + 1);
+        prevChar = line2.charAt(i);
+        isLastField = fieldIdx == nrOfFields - 1;
+        if (isLastField) {
+          addToObj(fieldIdx, startIdx);
+          break;
+        }
+        if (i >= 0 && curChar == ":" && prevChar !== "\\") {
+          addToObj(fieldIdx, startIdx, i + 1);
+          startIdx = i + 2;
+          fieldIdx += 1;
+        }
+      }
+      obj = Object.keys(obj).length === nrOfFields ? obj : null;
+      return obj;
+    };
+    var isValidEntry = module.exports.isValidEntry = function(entry) {
+      var rules = {
+        // host
+        0: function(x) {
+          return x.length > 0;
+        },
+        // port
+        1: function(x) {
+          if (x === "*") {
+            return true;
+          }
+          x = Number(x);
+          return isFinite(x) && x > 0 && x < 9007199254740992 && Math.floor(x) === x;
+        },
+        // database
+        2: function(x) {
+          return x.length > 0;
+        },
+        // username
+        3: function(x) {
+          return x.length > 0;
+        },
+        // password
+        4: function(x) {
+          return x.length > 0;
+        }
+      };
+      for (var idx = 0; idx < fieldNames.length; idx += 1) {
+        var rule = rules[idx];
+        var value = entry[fieldNames[idx]] || "";
+        var res = rule(value);
+        if (!res) {
+          return false;
+        }
+      }
+      return true;
+    };
+  }
+});
+
+// node_modules/pgpass/lib/index.js
+var require_lib = __commonJS({
+  "node_modules/pgpass/lib/index.js"(exports, module) {
+    "use strict";
+    var path = __require("path");
+    var fs3 = __require("fs");
+    var helper = require_helper();
+    module.exports = function(connInfo, cb) {
+      var file2 = helper.getFileName();
+      fs3.stat(file2, function(err, stat2) {
+        if (err || !helper.usePgPass(stat2, file2)) {
+          return cb(void 0);
+        }
+        var st = fs3.createReadStream(file2);
+        helper.getPassword(connInfo, st, cb);
+      });
+    };
+    module.exports.warnTo = helper.warnTo;
+  }
+});
+
+// node_modules/pg/lib/client.js
+var require_client2 = __commonJS({
+  "node_modules/pg/lib/client.js"(exports, module) {
+    var EventEmitter = __require("events").EventEmitter;
+    var utils = require_utils3();
+    var nodeUtils = __require("util");
+    var sasl = require_sasl();
+    var TypeOverrides2 = require_type_overrides();
+    var ConnectionParameters = require_connection_parameters();
+    var Query2 = require_query();
+    var defaults2 = require_defaults2();
+    var Connection2 = require_connection2();
+    var crypto2 = require_utils4();
+    var activeQueryDeprecationNotice = nodeUtils.deprecate(
+      () => {
+      },
+      "Client.activeQuery is deprecated and will be removed in pg@9.0"
+    );
+    var queryQueueDeprecationNotice = nodeUtils.deprecate(
+      () => {
+      },
+      "Client.queryQueue is deprecated and will be removed in pg@9.0."
+    );
+    var pgPassDeprecationNotice = nodeUtils.deprecate(
+      () => {
+      },
+      "pgpass support is deprecated and will be removed in pg@9.0. You can provide an async function as the password property to the Client/Pool constructor that returns a password instead. Within this function you can call the pgpass module in your own code."
+    );
+    var byoPromiseDeprecationNotice = nodeUtils.deprecate(
+      () => {
+      },
+      "Passing a custom Promise implementation to the Client/Pool constructor is deprecated and will be removed in pg@9.0."
+    );
+    var queryQueueLengthDeprecationNotice = nodeUtils.deprecate(
+      () => {
+      },
+      "Calling client.query() when the client is already executing a query is deprecated and will be removed in pg@9.0. Use async/await or an external async flow control mechanism instead."
+    );
+    function coerceNumberOrDefault(value, defaultValue) {
+      if (typeof value === "number") {
+        return Number.isFinite(value) ? value : defaultValue;
+      }
+      if (typeof value === "string" && value.trim() !== "") {
+        const n = Number(value);
+        return Number.isFinite(n) ? n : defaultValue;
+      }
+      return defaultValue;
+    }
+    var Client2 = class extends EventEmitter {
+      constructor(config) {
+        super();
+        this.connectionParameters = new ConnectionParameters(config);
+        this.user = this.connectionParameters.user;
+        this.database = this.connectionParameters.database;
+        this.port = this.connectionParameters.port;
+        this.host = this.connectionParameters.host;
+        Object.defineProperty(this, "password", {
+          configurable: true,
+          enumerable: false,
+          writable: true,
+          value: this.connectionParameters.password
+        });
+        this.replication = this.connectionParameters.replication;
+        const c = config || {};
+        if (c.Promise) {
+          byoPromiseDeprecationNotice();
+        }
+        this._Promise = c.Promise || global.Promise;
+        this._types = new TypeOverrides2(c.types);
+        this._ending = false;
+        this._ended = false;
+        this._connecting = false;
+        this._connected = false;
+        this._connectionError = false;
+        this._queryable = true;
+        this._activeQuery = null;
+        this._txStatus = null;
+        this.enableChannelBinding = Boolean(c.enableChannelBinding);
+        this.scramMaxIterations = coerceNumberOrDefault(c.scramMaxIterations, sasl.DEFAULT_MAX_SCRAM_ITERATIONS);
+        this.connection = c.connection || new Connection2({
+          stream: c.stream,
+          ssl: this.connectionParameters.ssl,
+          sslNegotiation: this.connectionParameters.sslnegotiation,
+          keepAlive: c.keepAlive || false,
+          keepAliveInitialDelayMillis: c.keepAliveInitialDelayMillis || 0,
+          encoding: this.connectionParameters.client_encoding || "utf8"
+        });
+        this._queryQueue = [];
+        this._sentQueryQueue = [];
+        this.pipeline = Boolean(c.pipeline);
+        this.binary = c.binary || defaults2.binary;
+        this.processID = null;
+        this.secretKey = null;
+        this.ssl = this.connectionParameters.ssl || false;
+        this.sslNegotiation = this.connectionParameters.sslnegotiation || "postgres";
+        if (this.ssl && this.ssl.key) {
+          Object.defineProperty(this.ssl, "key", {
+            enumerable: false
+          });
+        }
+        this._connectionTimeoutMillis = c.connectionTimeoutMillis || 0;
+      }
+      get activeQuery() {
+        activeQueryDeprecationNotice();
+        return this._activeQuery;
+      }
+      set activeQuery(val) {
+        activeQueryDeprecationNotice();
+        this._activeQuery = val;
+      }
+      _getActiveQuery() {
+        return this._activeQuery;
+      }
+      _errorAllQueries(err) {
+        const enqueueError = (query) => {
+          process.nextTick(() => {
+            query.handleError(err, this.connection);
+          });
+        };
+        const activeQuery = this._getActiveQuery();
+        if (activeQuery) {
+          enqueueError(activeQuery);
+          this._activeQuery = null;
+        }
+        this._sentQueryQueue.forEach(enqueueError);
+        this._sentQueryQueue.length = 0;
+        this._queryQueue.forEach(enqueueError);
+        this._queryQueue.length = 0;
+      }
+      _connect(callback) {
+        const self = this;
+        const con = this.connection;
+        this._connectionCallback = callback;
+        if (this._connecting || this._connected) {
+          const err = new Error("Client has already been connected. You cannot reuse a client.");
+          process.nextTick(() => {
+            callback(err);
+          });
+          return;
+        }
+        this._connecting = true;
+        if (this._connectionTimeoutMillis > 0) {
+          this.connectionTimeoutHandle = setTimeout(() => {
+            con._ending = true;
+            con.stream.destroy(new Error("timeout expired"));
+          }, this._connectionTimeoutMillis);
+          if (this.connectionTimeoutHandle.unref) {
+            this.connectionTimeoutHandle.unref();
+          }
+        }
+        if (this.host && this.host.indexOf("/") === 0) {
+          con.connect(this.host + "/.s.PGSQL." + this.port);
+        } else {
+          con.connect(this.port, this.host);
+        }
+        con.on("connect", function() {
+          if (self.ssl) {
+            if (self.sslNegotiation !== "direct") {
+              con.requestSsl();
+            }
+          } else {
+            con.startup(self.getStartupConf());
+          }
+        });
+        con.on("sslconnect", function() {
+          con.startup(self.getStartupConf());
+        });
+        this._attachListeners(con);
+        con.once("end", () => {
+          const error2 = this._ending ? new Error("Connection terminated") : new Error("Connection terminated unexpectedly");
+          clearTimeout(this.connectionTimeoutHandle);
+          this._errorAllQueries(error2);
+          this._ended = true;
+          if (!this._ending) {
+            if (this._connecting && !this._connectionError) {
+              if (this._connectionCallback) {
+                this._connectionCallback(error2);
+              } else {
+                this._handleErrorEvent(error2);
+              }
+            } else if (!this._connectionError) {
+              this._handleErrorEvent(error2);
+            }
+          }
+          process.nextTick(() => {
+            this.emit("end");
+          });
+        });
+      }
+      connect(callback) {
+        if (callback) {
+          this._connect(callback);
+          return;
+        }
+        return new this._Promise((resolve, reject) => {
+          this._connect((error2) => {
+            if (error2) {
+              reject(error2);
+            } else {
+              resolve(this);
+            }
+          });
+        });
+      }
+      _attachListeners(con) {
+        con.on("authenticationCleartextPassword", this._handleAuthCleartextPassword.bind(this));
+        con.on("authenticationMD5Password", this._handleAuthMD5Password.bind(this));
+        con.on("authenticationSASL", this._handleAuthSASL.bind(this));
+        con.on("authenticationSASLContinue", this._handleAuthSASLContinue.bind(this));
+        con.on("authenticationSASLFinal", this._handleAuthSASLFinal.bind(this));
+        con.on("backendKeyData", this._handleBackendKeyData.bind(this));
+        con.on("error", this._handleErrorEvent.bind(this));
+        con.on("errorMessage", this._handleErrorMessage.bind(this));
+        con.on("readyForQuery", this._handleReadyForQuery.bind(this));
+        con.on("notice", this._handleNotice.bind(this));
+        con.on("rowDescription", this._handleRowDescription.bind(this));
+        con.on("dataRow", this._handleDataRow.bind(this));
+        con.on("portalSuspended", this._handlePortalSuspended.bind(this));
+        con.on("emptyQuery", this._handleEmptyQuery.bind(this));
+        con.on("commandComplete", this._handleCommandComplete.bind(this));
+        con.on("parseComplete", this._handleParseComplete.bind(this));
+        con.on("copyInResponse", this._handleCopyInResponse.bind(this));
+        con.on("copyData", this._handleCopyData.bind(this));
+        con.on("notification", this._handleNotification.bind(this));
+      }
+      _getPassword(cb) {
+        const con = this.connection;
+        if (typeof this.password === "function") {
+          this._Promise.resolve().then(() => this.password(this.connectionParameters)).then((pass) => {
+            if (pass !== void 0) {
+              if (typeof pass !== "string") {
+                con.emit("error", new TypeError("Password must be a string"));
+                return;
+              }
+              this.connectionParameters.password = this.password = pass;
+            } else {
+              this.connectionParameters.password = this.password = null;
+            }
+            cb();
+          }).catch((err) => {
+            con.emit("error", err);
+          });
+        } else if (this.password !== null) {
+          cb();
+        } else {
+          try {
+            const pgPass = require_lib();
+            pgPass(this.connectionParameters, (pass) => {
+              if (void 0 !== pass) {
+                pgPassDeprecationNotice();
+                this.connectionParameters.password = this.password = pass;
+              }
+              cb();
+            });
+          } catch (e) {
+            this.emit("error", e);
+          }
+        }
+      }
+      _handleAuthCleartextPassword(msg) {
+        this._getPassword(() => {
+          this.connection.password(this.password);
+        });
+      }
+      _handleAuthMD5Password(msg) {
+        this._getPassword(async () => {
+          try {
+            const hashedPassword = await crypto2.postgresMd5PasswordHash(this.user, this.password, msg.salt);
+            this.connection.password(hashedPassword);
+          } catch (e) {
+            this.emit("error", e);
+          }
+        });
+      }
+      _handleAuthSASL(msg) {
+        this._getPassword(() => {
+          try {
+            this.saslSession = sasl.startSession(
+              msg.mechanisms,
+              this.enableChannelBinding && this.connection.stream,
+              this.scramMaxIterations
+            );
+            this.connection.sendSASLInitialResponseMessage(this.saslSession.mechanism, this.saslSession.response);
+          } catch (err) {
+            this.connection.emit("error", err);
+          }
+        });
+      }
+      async _handleAuthSASLContinue(msg) {
+        try {
+          await sasl.continueSession(
+            this.saslSession,
+            this.password,
+            msg.data,
+            this.enableChannelBinding && this.connection.stream
+          );
+          this.connection.sendSCRAMClientFinalMessage(this.saslSession.response);
+        } catch (err) {
+          this.connection.emit("error", err);
+        }
+      }
+      _handleAuthSASLFinal(msg) {
+        try {
+          sasl.finalizeSession(this.saslSession, msg.data);
+          this.saslSession = null;
+        } catch (err) {
+          this.connection.emit("error", err);
+        }
+      }
+      _handleBackendKeyData(msg) {
+        this.processID = msg.processID;
+        this.secretKey = msg.secretKey;
+      }
+      _handleReadyForQuery(msg) {
+        if (this._connecting) {
+          this._connecting = false;
+          this._connected = true;
+          clearTimeout(this.connectionTimeoutHandle);
+          if (this._connectionCallback) {
+            this._connectionCallback(null, this);
+            this._connectionCallback = null;
+          }
+          this.emit("connect");
+        }
+        const activeQuery = this._getActiveQuery();
+        this._activeQuery = null;
+        this._txStatus = msg?.status ?? null;
+        this.readyForQuery = true;
+        if (activeQuery) {
+          activeQuery.handleReadyForQuery(this.connection);
+        }
+        this._pulseQueryQueue();
+      }
+      // if we receive an error event or error message
+      // during the connection process we handle it here
+      _handleErrorWhileConnecting(err) {
+        if (this._connectionError) {
+          return;
+        }
+        this._connectionError = true;
+        clearTimeout(this.connectionTimeoutHandle);
+        if (this._connectionCallback) {
+          return this._connectionCallback(err);
+        }
+        this.emit("error", err);
+      }
+      // if we're connected and we receive an error event from the connection
+      // this means the socket is dead - do a hard abort of all queries and emit
+      // the socket error on the client as well
+      _handleErrorEvent(err) {
+        if (this._connecting) {
+          return this._handleErrorWhileConnecting(err);
+        }
+        this._queryable = false;
+        this._errorAllQueries(err);
+        this.emit("error", err);
+      }
+      // handle error messages from the postgres backend
+      _handleErrorMessage(msg) {
+        if (this._connecting) {
+          return this._handleErrorWhileConnecting(msg);
+        }
+        const activeQuery = this._getActiveQuery();
+        if (!activeQuery) {
+          this._handleErrorEvent(msg);
+          return;
+        }
+        this._activeQuery = null;
+        if (activeQuery.name) {
+          delete this.connection.submittedNamedStatements[activeQuery.name];
+        }
+        activeQuery.handleError(msg, this.connection);
+      }
+      _handleRowDescription(msg) {
+        const activeQuery = this._getActiveQuery();
+        if (activeQuery == null) {
+          const error2 = new Error("Received unexpected rowDescription message from backend.");
+          this._handleErrorEvent(error2);
+          return;
+        }
+        activeQuery.handleRowDescription(msg);
+      }
+      _handleDataRow(msg) {
+        const activeQuery = this._getActiveQuery();
+        if (activeQuery == null) {
+          const error2 = new Error("Received unexpected dataRow message from backend.");
+          this._handleErrorEvent(error2);
+          return;
+        }
+        activeQuery.handleDataRow(msg);
+      }
+      _handlePortalSuspended(msg) {
+        const activeQuery = this._getActiveQuery();
+        if (activeQuery == null) {
+          const error2 = new Error("Received unexpected portalSuspended message from backend.");
+          this._handleErrorEvent(error2);
+          return;
+        }
+        activeQuery.handlePortalSuspended(this.connection);
+      }
+      _handleEmptyQuery(msg) {
+        const activeQuery = this._getActiveQuery();
+        if (activeQuery == null) {
+          const error2 = new Error("Received unexpected emptyQuery message from backend.");
+          this._handleErrorEvent(error2);
+          return;
+        }
+        activeQuery.handleEmptyQuery(this.connection);
+      }
+      _handleCommandComplete(msg) {
+        const activeQuery = this._getActiveQuery();
+        if (activeQuery == null) {
+          const error2 = new Error("Received unexpected commandComplete message from backend.");
+          this._handleErrorEvent(error2);
+          return;
+        }
+        activeQuery.handleCommandComplete(msg, this.connection);
+      }
+      _handleParseComplete() {
+        const activeQuery = this._getActiveQuery();
+        if (activeQuery == null) {
+          const error2 = new Error("Received unexpected parseComplete message from backend.");
+          this._handleErrorEvent(error2);
+          return;
+        }
+        if (activeQuery.name) {
+          this.connection.parsedStatements[activeQuery.name] = activeQuery.text;
+          delete this.connection.submittedNamedStatements[activeQuery.name];
+        }
+      }
+      _handleCopyInResponse(msg) {
+        const activeQuery = this._getActiveQuery();
+        if (activeQuery == null) {
+          const error2 = new Error("Received unexpected copyInResponse message from backend.");
+          this._handleErrorEvent(error2);
+          return;
+        }
+        activeQuery.handleCopyInResponse(this.connection);
+      }
+      _handleCopyData(msg) {
+        const activeQuery = this._getActiveQuery();
+        if (activeQuery == null) {
+          const error2 = new Error("Received unexpected copyData message from backend.");
+          this._handleErrorEvent(error2);
+          return;
+        }
+        activeQuery.handleCopyData(msg, this.connection);
+      }
+      _handleNotification(msg) {
+        this.emit("notification", msg);
+      }
+      _handleNotice(msg) {
+        this.emit("notice", msg);
+      }
+      getStartupConf() {
+        const params = this.connectionParameters;
+        const data = {
+          user: params.user,
+          database: params.database
+        };
+        const appName = params.application_name || params.fallback_application_name;
+        if (appName) {
+          data.application_name = appName;
+        }
+        if (params.replication) {
+          data.replication = "" + params.replication;
+        }
+        if (params.statement_timeout) {
+          data.statement_timeout = String(parseInt(params.statement_timeout, 10));
+        }
+        if (params.lock_timeout) {
+          data.lock_timeout = String(parseInt(params.lock_timeout, 10));
+        }
+        if (params.idle_in_transaction_session_timeout) {
+          data.idle_in_transaction_session_timeout = String(parseInt(params.idle_in_transaction_session_timeout, 10));
+        }
+        if (params.options) {
+          data.options = params.options;
+        }
+        return data;
+      }
+      cancel(client, query) {
+        if (client.activeQuery === query) {
+          const con = this.connection;
+          if (this.host && this.host.indexOf("/") === 0) {
+            con.connect(this.host + "/.s.PGSQL." + this.port);
+          } else {
+            con.connect(this.port, this.host);
+          }
+          con.on("connect", function() {
+            con.cancel(client.processID, client.secretKey);
+          });
+        } else if (client._queryQueue.indexOf(query) !== -1) {
+          client._queryQueue.splice(client._queryQueue.indexOf(query), 1);
+        } else if (client._sentQueryQueue.indexOf(query) !== -1) {
+          query.callback = () => {
+          };
+        }
+      }
+      setTypeParser(oid, format, parseFn) {
+        return this._types.setTypeParser(oid, format, parseFn);
+      }
+      getTypeParser(oid, format) {
+        return this._types.getTypeParser(oid, format);
+      }
+      // escapeIdentifier and escapeLiteral moved to utility functions & exported
+      // on PG
+      // re-exported here for backwards compatibility
+      escapeIdentifier(str) {
+        return utils.escapeIdentifier(str);
+      }
+      escapeLiteral(str) {
+        return utils.escapeLiteral(str);
+      }
+      _pulseQueryQueue() {
+        if (this.pipeline) {
+          this._pulsePipelinedQueryQueue();
+          return;
+        }
+        if (this.readyForQuery === true) {
+          this._activeQuery = this._queryQueue.shift();
+          const activeQuery = this._getActiveQuery();
+          if (activeQuery) {
+            this.readyForQuery = false;
+            this.hasExecuted = true;
+            const queryError = activeQuery.submit(this.connection);
+            if (queryError) {
+              process.nextTick(() => {
+                activeQuery.handleError(queryError, this.connection);
+                this.readyForQuery = true;
+                this._pulseQueryQueue();
+              });
+            }
+          } else if (this.hasExecuted) {
+            this._activeQuery = null;
+            this.emit("drain");
+          }
+        }
+      }
+      _pulsePipelinedQueryQueue() {
+        if (!this._connected || !this._queryable) {
+          return;
+        }
+        while (this._queryQueue.length > 0) {
+          const query = this._queryQueue.shift();
+          this.hasExecuted = true;
+          const queryError = query.submit(this.connection);
+          if (queryError) {
+            process.nextTick(() => {
+              query.handleError(queryError, this.connection);
+            });
+            continue;
+          }
+          this._sentQueryQueue.push(query);
+        }
+        if (this.readyForQuery && !this._activeQuery && this._sentQueryQueue.length > 0) {
+          this._activeQuery = this._sentQueryQueue.shift();
+          this.readyForQuery = false;
+        }
+        if (!this._activeQuery && this._sentQueryQueue.length === 0 && this._queryQueue.length === 0 && this.hasExecuted) {
+          this.emit("drain");
+        }
+      }
+      query(config, values, callback) {
+        let query;
+        let result;
+        if (config == null) {
+          throw new TypeError("Client was passed a null or undefined query");
+        }
+        if (typeof config.submit === "function") {
+          result = query = config;
+          if (!query.callback) {
+            if (typeof values === "function") {
+              query.callback = values;
+            } else if (callback) {
+              query.callback = callback;
+            }
+          }
+        } else {
+          query = new Query2(config, values, callback);
+          if (!query.callback) {
+            result = new this._Promise((resolve, reject) => {
+              query.callback = (err, res) => err ? reject(err) : resolve(res);
+            }).catch((err) => {
+              Error.captureStackTrace(err);
+              throw err;
+            });
+          } else if (typeof query.callback !== "function") {
+            throw new TypeError("callback is not a function");
+          }
+        }
+        const readTimeout = config.query_timeout || this.connectionParameters.query_timeout;
+        if (readTimeout) {
+          const queryCallback = query.callback || (() => {
+          });
+          const readTimeoutTimer = setTimeout(() => {
+            const error2 = new Error("Query read timeout");
+            process.nextTick(() => {
+              query.handleError(error2, this.connection);
+            });
+            queryCallback(error2);
+            query.callback = () => {
+            };
+            const index = this._queryQueue.indexOf(query);
+            if (index > -1) {
+              this._queryQueue.splice(index, 1);
+            } else if (this.pipeline) {
+              this.connection.stream.destroy();
+              return;
+            }
+            this._pulseQueryQueue();
+          }, readTimeout);
+          query.callback = (err, res) => {
+            clearTimeout(readTimeoutTimer);
+            queryCallback(err, res);
+          };
+        }
+        if (this.binary && !query.binary) {
+          query.binary = true;
+        }
+        if (query._result && !query._result._types) {
+          query._result._types = this._types;
+        }
+        if (this.pipeline) {
+          const portalQuery = typeof config.submit === "function" && !(query instanceof Query2) ? "Custom query classes such as pg-cursor and pg-query-stream are" : query.rows ? "The `rows` option is" : null;
+          if (portalQuery) {
+            process.nextTick(() => {
+              query.handleError(new Error(`${portalQuery} not supported in pipeline mode`), this.connection);
+            });
+            return result;
+          }
+        }
+        if (!this._queryable) {
+          process.nextTick(() => {
+            query.handleError(new Error("Client has encountered a connection error and is not queryable"), this.connection);
+          });
+          return result;
+        }
+        if (this._ending) {
+          process.nextTick(() => {
+            query.handleError(new Error("Client was closed and is not queryable"), this.connection);
+          });
+          return result;
+        }
+        if (this._queryQueue.length > 0 && !this.pipeline) {
+          queryQueueLengthDeprecationNotice();
+        }
+        this._queryQueue.push(query);
+        this._pulseQueryQueue();
+        return result;
+      }
+      ref() {
+        this.connection.ref();
+      }
+      unref() {
+        this.connection.unref();
+      }
+      getTransactionStatus() {
+        return this._txStatus;
+      }
+      end(cb) {
+        this._ending = true;
+        if (!this.connection._connecting || this._ended) {
+          if (cb) {
+            cb();
+            return;
+          } else {
+            return this._Promise.resolve();
+          }
+        }
+        if (!this._queryable) {
+          this.connection.stream.destroy();
+        } else if (this.pipeline && (this._getActiveQuery() || this._sentQueryQueue.length > 0 || this._queryQueue.length > 0)) {
+          this.once("drain", () => this.connection.end());
+        } else if (this._getActiveQuery()) {
+          this.connection.stream.destroy();
+        } else {
+          this.connection.end();
+        }
+        if (cb) {
+          this.connection.once("end", cb);
+        } else {
+          return new this._Promise((resolve) => {
+            this.connection.once("end", resolve);
+          });
+        }
+      }
+      get queryQueue() {
+        queryQueueDeprecationNotice();
+        return this._queryQueue;
+      }
+    };
+    Client2.Query = Query2;
+    module.exports = Client2;
+  }
+});
+
+// node_modules/pg-pool/index.js
+var require_pg_pool = __commonJS({
+  "node_modules/pg-pool/index.js"(exports, module) {
+    "use strict";
+    var EventEmitter = __require("events").EventEmitter;
+    var NOOP = function() {
+    };
+    var removeWhere = (list, predicate) => {
+      const i = list.findIndex(predicate);
+      return i === -1 ? void 0 : list.splice(i, 1)[0];
+    };
+    var IdleItem = class {
+      constructor(client, idleListener, timeoutId) {
+        this.client = client;
+        this.idleListener = idleListener;
+        this.timeoutId = timeoutId;
+      }
+    };
+    var PendingItem = class {
+      constructor(callback) {
+        this.callback = callback;
+      }
+    };
+    function throwOnDoubleRelease() {
+      throw new Error("Release called on client which has already been released to the pool.");
+    }
+    function promisify(Promise2, callback) {
+      if (callback) {
+        return { callback, result: void 0 };
+      }
+      let rej;
+      let res;
+      const cb = function(err, client) {
+        err ? rej(err) : res(client);
+      };
+      const result = new Promise2(function(resolve, reject) {
+        res = resolve;
+        rej = reject;
+      }).catch((err) => {
+        Error.captureStackTrace(err);
+        throw err;
+      });
+      return { callback: cb, result };
+    }
+    function makeIdleListener(pool, client) {
+      return function idleListener(err) {
+        err.client = client;
+        client.removeListener("error", idleListener);
+        client.on("error", () => {
+          pool.log("additional client error after disconnection due to error", err);
+        });
+        pool._remove(client);
+        pool.emit("error", err, client);
+      };
+    }
+    var Pool2 = class extends EventEmitter {
+      constructor(options, Client2) {
+        super();
+        this.options = Object.assign({}, options);
+        if (options != null && "password" in options) {
+          Object.defineProperty(this.options, "password", {
+            configurable: true,
+            enumerable: false,
+            writable: true,
+            value: options.password
+          });
+        }
+        if (options != null && options.ssl && options.ssl.key) {
+          Object.defineProperty(this.options.ssl, "key", {
+            enumerable: false
+          });
+        }
+        this.options.max = this.options.max || this.options.poolSize || 10;
+        this.options.min = this.options.min || 0;
+        this.options.maxUses = this.options.maxUses || Infinity;
+        this.options.allowExitOnIdle = this.options.allowExitOnIdle || false;
+        this.options.maxLifetimeSeconds = this.options.maxLifetimeSeconds || 0;
+        this.log = this.options.log || function() {
+        };
+        this.Client = this.options.Client || Client2 || require_lib2().Client;
+        this.Promise = this.options.Promise || global.Promise;
+        if (typeof this.options.idleTimeoutMillis === "undefined") {
+          this.options.idleTimeoutMillis = 1e4;
+        }
+        this._clients = [];
+        this._idle = [];
+        this._expired = /* @__PURE__ */ new WeakSet();
+        this._pendingQueue = [];
+        this._endCallback = void 0;
+        this.ending = false;
+        this.ended = false;
+      }
+      _promiseTry(f) {
+        const Promise2 = this.Promise;
+        if (typeof Promise2.try === "function") {
+          return Promise2.try(f);
+        }
+        return new Promise2((resolve) => resolve(f()));
+      }
+      _isFull() {
+        return this._clients.length >= this.options.max;
+      }
+      _isAboveMin() {
+        return this._clients.length > this.options.min;
+      }
+      _pulseQueue() {
+        this.log("pulse queue");
+        if (this.ended) {
+          this.log("pulse queue ended");
+          return;
+        }
+        if (this.ending) {
+          this.log("pulse queue on ending");
+          if (this._idle.length) {
+            this._idle.slice().map((item) => {
+              this._remove(item.client);
+            });
+          }
+          if (!this._clients.length) {
+            this.ended = true;
+            this._endCallback();
+          }
+          return;
+        }
+        if (!this._pendingQueue.length) {
+          this.log("no queued requests");
+          return;
+        }
+        if (!this._idle.length && this._isFull()) {
+          return;
+        }
+        const pendingItem = this._pendingQueue.shift();
+        if (this._idle.length) {
+          const idleItem = this._idle.pop();
+          clearTimeout(idleItem.timeoutId);
+          const client = idleItem.client;
+          client.ref && client.ref();
+          const idleListener = idleItem.idleListener;
+          return this._acquireClient(client, pendingItem, idleListener, false);
+        }
+        if (!this._isFull()) {
+          return this.newClient(pendingItem);
+        }
+        throw new Error("unexpected condition");
+      }
+      _remove(client, callback) {
+        const removed = removeWhere(this._idle, (item) => item.client === client);
+        if (removed !== void 0) {
+          clearTimeout(removed.timeoutId);
+        }
+        this._clients = this._clients.filter((c) => c !== client);
+        const context = this;
+        client.end(() => {
+          context.emit("remove", client);
+          if (typeof callback === "function") {
+            callback();
+          }
+        });
+      }
+      connect(cb) {
+        if (this.ending) {
+          const err = new Error("Cannot use a pool after calling end on the pool");
+          return cb ? cb(err) : this.Promise.reject(err);
+        }
+        const response = promisify(this.Promise, cb);
+        const result = response.result;
+        if (this._isFull() || this._idle.length) {
+          if (this._idle.length) {
+            process.nextTick(() => this._pulseQueue());
+          }
+          if (!this.options.connectionTimeoutMillis) {
+            this._pendingQueue.push(new PendingItem(response.callback));
+            return result;
+          }
+          const queueCallback = (err, res, done) => {
+            clearTimeout(tid);
+            response.callback(err, res, done);
+          };
+          const pendingItem = new PendingItem(queueCallback);
+          const tid = setTimeout(() => {
+            removeWhere(this._pendingQueue, (i) => i.callback === queueCallback);
+            pendingItem.timedOut = true;
+            response.callback(new Error("timeout exceeded when trying to connect"));
+          }, this.options.connectionTimeoutMillis);
+          if (tid.unref) {
+            tid.unref();
+          }
+          this._pendingQueue.push(pendingItem);
+          return result;
+        }
+        this.newClient(new PendingItem(response.callback));
+        return result;
+      }
+      newClient(pendingItem) {
+        const client = new this.Client(this.options);
+        this._clients.push(client);
+        const idleListener = makeIdleListener(this, client);
+        this.log("checking client timeout");
+        let tid;
+        let timeoutHit = false;
+        if (this.options.connectionTimeoutMillis) {
+          tid = setTimeout(() => {
+            if (client.connection) {
+              this.log("ending client due to timeout");
+              timeoutHit = true;
+              client.connection.stream.destroy();
+            } else if (!client.isConnected()) {
+              this.log("ending client due to timeout");
+              timeoutHit = true;
+              client.end();
+            }
+          }, this.options.connectionTimeoutMillis);
+        }
+        this.log("connecting new client");
+        client.connect((err) => {
+          if (tid) {
+            clearTimeout(tid);
+          }
+          client.on("error", idleListener);
+          if (err) {
+            this.log("client failed to connect", err);
+            this._clients = this._clients.filter((c) => c !== client);
+            if (timeoutHit) {
+              err = new Error("Connection terminated due to connection timeout", { cause: err });
+            }
+            this._pulseQueue();
+            if (!pendingItem.timedOut) {
+              pendingItem.callback(err, void 0, NOOP);
+            }
+          } else {
+            this.log("new client connected");
+            if (this.options.onConnect) {
+              this._promiseTry(() => this.options.onConnect(client)).then(
+                () => {
+                  this._afterConnect(client, pendingItem, idleListener);
+                },
+                (hookErr) => {
+                  this._clients = this._clients.filter((c) => c !== client);
+                  client.end(() => {
+                    this._pulseQueue();
+                    if (!pendingItem.timedOut) {
+                      pendingItem.callback(hookErr, void 0, NOOP);
+                    }
+                  });
+                }
+              );
+              return;
+            }
+            return this._afterConnect(client, pendingItem, idleListener);
+          }
+        });
+      }
+      _afterConnect(client, pendingItem, idleListener) {
+        if (this.options.maxLifetimeSeconds !== 0) {
+          const maxLifetimeTimeout = setTimeout(() => {
+            this.log("ending client due to expired lifetime");
+            this._expired.add(client);
+            const idleIndex = this._idle.findIndex((idleItem) => idleItem.client === client);
+            if (idleIndex !== -1) {
+              this._acquireClient(
+                client,
+                new PendingItem((err, client2, clientRelease) => clientRelease()),
+                idleListener,
+                false
+              );
+            }
+          }, this.options.maxLifetimeSeconds * 1e3);
+          maxLifetimeTimeout.unref();
+          client.once("end", () => clearTimeout(maxLifetimeTimeout));
+        }
+        return this._acquireClient(client, pendingItem, idleListener, true);
+      }
+      // acquire a client for a pending work item
+      _acquireClient(client, pendingItem, idleListener, isNew) {
+        if (isNew) {
+          this.emit("connect", client);
+        }
+        this.emit("acquire", client);
+        client.release = this._releaseOnce(client, idleListener);
+        client.removeListener("error", idleListener);
+        if (!pendingItem.timedOut) {
+          if (isNew && this.options.verify) {
+            this.options.verify(client, (err) => {
+              if (err) {
+                client.release(err);
+                return pendingItem.callback(err, void 0, NOOP);
+              }
+              pendingItem.callback(void 0, client, client.release);
+            });
+          } else {
+            pendingItem.callback(void 0, client, client.release);
+          }
+        } else {
+          if (isNew && this.options.verify) {
+            this.options.verify(client, client.release);
+          } else {
+            client.release();
+          }
+        }
+      }
+      // returns a function that wraps _release and throws if called more than once
+      _releaseOnce(client, idleListener) {
+        let released = false;
+        return (err) => {
+          if (released) {
+            throwOnDoubleRelease();
+          }
+          released = true;
+          this._release(client, idleListener, err);
+        };
+      }
+      // release a client back to the poll, include an error
+      // to remove it from the pool
+      _release(client, idleListener, err) {
+        client.on("error", idleListener);
+        client._poolUseCount = (client._poolUseCount || 0) + 1;
+        this.emit("release", err, client);
+        if (err || this.ending || !client._queryable || client._ending || client._poolUseCount >= this.options.maxUses) {
+          if (client._poolUseCount >= this.options.maxUses) {
+            this.log("remove expended client");
+          }
+          return this._remove(client, this._pulseQueue.bind(this));
+        }
+        const isExpired = this._expired.has(client);
+        if (isExpired) {
+          this.log("remove expired client");
+          this._expired.delete(client);
+          return this._remove(client, this._pulseQueue.bind(this));
+        }
+        let tid;
+        if (this.options.idleTimeoutMillis && this._isAboveMin()) {
+          tid = setTimeout(() => {
+            if (this._isAboveMin()) {
+              this.log("remove idle client");
+              this._remove(client, this._pulseQueue.bind(this));
+            }
+          }, this.options.idleTimeoutMillis);
+          if (this.options.allowExitOnIdle) {
+            tid.unref();
+          }
+        }
+        if (this.options.allowExitOnIdle) {
+          client.unref();
+        }
+        this._idle.push(new IdleItem(client, idleListener, tid));
+        this._pulseQueue();
+      }
+      query(text, values, cb) {
+        if (typeof text === "function") {
+          const response2 = promisify(this.Promise, text);
+          setImmediate(function() {
+            return response2.callback(new Error("Passing a function as the first parameter to pool.query is not supported"));
+          });
+          return response2.result;
+        }
+        if (typeof values === "function") {
+          cb = values;
+          values = void 0;
+        }
+        const response = promisify(this.Promise, cb);
+        cb = response.callback;
+        this.connect((err, client) => {
+          if (err) {
+            return cb(err);
+          }
+          let clientReleased = false;
+          const onError = (err2) => {
+            if (clientReleased) {
+              return;
+            }
+            clientReleased = true;
+            client.release(err2);
+            cb(err2);
+          };
+          client.once("error", onError);
+          this.log("dispatching query");
+          try {
+            client.query(text, values, (err2, res) => {
+              this.log("query dispatched");
+              client.removeListener("error", onError);
+              if (clientReleased) {
+                return;
+              }
+              clientReleased = true;
+              client.release(err2);
+              if (err2) {
+                return cb(err2);
+              }
+              return cb(void 0, res);
+            });
+          } catch (err2) {
+            client.release(err2);
+            return cb(err2);
+          }
+        });
+        return response.result;
+      }
+      end(cb) {
+        this.log("ending");
+        if (this.ending) {
+          const err = new Error("Called end on pool more than once");
+          return cb ? cb(err) : this.Promise.reject(err);
+        }
+        this.ending = true;
+        const promised = promisify(this.Promise, cb);
+        this._endCallback = promised.callback;
+        this._pulseQueue();
+        return promised.result;
+      }
+      get waitingCount() {
+        return this._pendingQueue.length;
+      }
+      get idleCount() {
+        return this._idle.length;
+      }
+      get expiredCount() {
+        return this._clients.reduce((acc, client) => acc + (this._expired.has(client) ? 1 : 0), 0);
+      }
+      get totalCount() {
+        return this._clients.length;
+      }
+    };
+    module.exports = Pool2;
+  }
+});
+
+// node_modules/pg/lib/native/query.js
+var require_query2 = __commonJS({
+  "node_modules/pg/lib/native/query.js"(exports, module) {
+    "use strict";
+    var EventEmitter = __require("events").EventEmitter;
+    var util = __require("util");
+    var utils = require_utils3();
+    var NativeQuery = module.exports = function(config, values, callback) {
+      EventEmitter.call(this);
+      config = utils.normalizeQueryConfig(config, values, callback);
+      this.text = config.text;
+      this.values = config.values;
+      this.name = config.name;
+      this.queryMode = config.queryMode;
+      this.callback = config.callback;
+      this.state = "new";
+      this._arrayMode = config.rowMode === "array";
+      this._emitRowEvents = false;
+      this.on(
+        "newListener",
+        function(event) {
+          if (event === "row") this._emitRowEvents = true;
+        }.bind(this)
+      );
+    };
+    util.inherits(NativeQuery, EventEmitter);
+    var errorFieldMap = {
+      sqlState: "code",
+      statementPosition: "position",
+      messagePrimary: "message",
+      messageDetail: "detail",
+      messageHint: "hint",
+      context: "where",
+      schemaName: "schema",
+      tableName: "table",
+      columnName: "column",
+      dataTypeName: "dataType",
+      constraintName: "constraint",
+      sourceFile: "file",
+      sourceLine: "line",
+      sourceFunction: "routine"
+    };
+    NativeQuery.prototype.handleError = function(err) {
+      const fields = this.native && this.native.pq.resultErrorFields();
+      if (fields) {
+        for (const key in fields) {
+          const normalizedFieldName = errorFieldMap[key] || key;
+          err[normalizedFieldName] = fields[key];
+        }
+      }
+      if (this.callback) {
+        this.callback(err);
+      } else {
+        this.emit("error", err);
+      }
+      this.state = "error";
+    };
+    NativeQuery.prototype.then = function(onSuccess, onFailure) {
+      return this._getPromise().then(onSuccess, onFailure);
+    };
+    NativeQuery.prototype.catch = function(callback) {
+      return this._getPromise().catch(callback);
+    };
+    NativeQuery.prototype._getPromise = function() {
+      if (this._promise) return this._promise;
+      this._promise = new Promise(
+        function(resolve, reject) {
+          this._once("end", resolve);
+          this._once("error", reject);
+        }.bind(this)
+      );
+      return this._promise;
+    };
+    NativeQuery.prototype.submit = function(client) {
+      this.state = "running";
+      const self = this;
+      this.native = client.native;
+      client.native.arrayMode = this._arrayMode;
+      let after = function(err, rows, results) {
+        client.native.arrayMode = false;
+        setImmediate(function() {
+          self.emit("_done");
+        });
+        if (err) {
+          return self.handleError(err);
+        }
+        if (self._emitRowEvents) {
+          if (results.length > 1) {
+            rows.forEach((rowOfRows, i) => {
+              rowOfRows.forEach((row) => {
+                self.emit("row", row, results[i]);
+              });
+            });
+          } else {
+            rows.forEach(function(row) {
+              self.emit("row", row, results);
+            });
+          }
+        }
+        self.state = "end";
+        self.emit("end", results);
+        if (self.callback) {
+          self.callback(null, results);
+        }
+      };
+      if (process.domain) {
+        after = process.domain.bind(after);
+      }
+      if (this.name) {
+        if (this.name.length > 63) {
+          console.error("Warning! Postgres only supports 63 characters for query names.");
+          console.error("You supplied %s (%s)", this.name, this.name.length);
+          console.error("This can cause conflicts and silent errors executing queries");
+        }
+        const values = (this.values || []).map(utils.prepareValue);
+        if (client.namedQueries[this.name] !== void 0) {
+          if (this.text && client.namedQueries[this.name] !== this.text) {
+            const err = new Error(`Prepared statements must be unique - '${this.name}' was used for a different statement`);
+            return after(err);
+          }
+          return client.native.execute(this.name, values, after);
+        }
+        return client.native.prepare(this.name, this.text, values.length, function(err) {
+          if (err) return after(err);
+          client.namedQueries[self.name] = self.text;
+          return self.native.execute(self.name, values, after);
+        });
+      } else if (this.values) {
+        if (!Array.isArray(this.values)) {
+          const err = new Error("Query values must be an array");
+          return after(err);
+        }
+        const vals = this.values.map(utils.prepareValue);
+        client.native.query(this.text, vals, after);
+      } else if (this.queryMode === "extended") {
+        client.native.query(this.text, [], after);
+      } else {
+        client.native.query(this.text, after);
+      }
+    };
+  }
+});
+
+// node_modules/pg/lib/native/client.js
+var require_client3 = __commonJS({
+  "node_modules/pg/lib/native/client.js"(exports, module) {
+    var nodeUtils = __require("util");
+    var Native;
+    try {
+      Native = __require("pg-native");
+    } catch (e) {
+      throw e;
+    }
+    var TypeOverrides2 = require_type_overrides();
+    var EventEmitter = __require("events").EventEmitter;
+    var util = __require("util");
+    var ConnectionParameters = require_connection_parameters();
+    var NativeQuery = require_query2();
+    var queryQueueLengthDeprecationNotice = nodeUtils.deprecate(
+      () => {
+      },
+      "Calling client.query() when the client is already executing a query is deprecated and will be removed in pg@9.0. Use async/await or an external async flow control mechanism instead."
+    );
+    var Client2 = module.exports = function(config) {
+      EventEmitter.call(this);
+      config = config || {};
+      this._Promise = config.Promise || global.Promise;
+      this._types = new TypeOverrides2(config.types);
+      this.native = new Native({
+        types: this._types
+      });
+      this._queryQueue = [];
+      this._ending = false;
+      this._connecting = false;
+      this._connected = false;
+      this._queryable = true;
+      this.pipeline = Boolean(config.pipeline);
+      this._pipelineInFlight = false;
+      const cp = this.connectionParameters = new ConnectionParameters(config);
+      if (config.nativeConnectionString) cp.nativeConnectionString = config.nativeConnectionString;
+      this.user = cp.user;
+      Object.defineProperty(this, "password", {
+        configurable: true,
+        enumerable: false,
+        writable: true,
+        value: cp.password
+      });
+      this.database = cp.database;
+      this.host = cp.host;
+      this.port = cp.port;
+      this.namedQueries = {};
+    };
+    Client2.Query = NativeQuery;
+    util.inherits(Client2, EventEmitter);
+    Client2.prototype._errorAllQueries = function(err) {
+      const enqueueError = (query) => {
+        process.nextTick(() => {
+          query.native = this.native;
+          query.handleError(err);
+        });
+      };
+      if (this._hasActiveQuery()) {
+        enqueueError(this._activeQuery);
+        this._activeQuery = null;
+      }
+      this._queryQueue.forEach(enqueueError);
+      this._queryQueue.length = 0;
+    };
+    Client2.prototype._connect = function(cb) {
+      const self = this;
+      if (this._connecting) {
+        process.nextTick(() => cb(new Error("Client has already been connected. You cannot reuse a client.")));
+        return;
+      }
+      this._connecting = true;
+      this.connectionParameters.getLibpqConnectionString(function(err, conString) {
+        if (self.connectionParameters.nativeConnectionString) conString = self.connectionParameters.nativeConnectionString;
+        if (err) return cb(err);
+        self.native.connect(conString, function(err2) {
+          if (err2) {
+            self.native.end();
+            return cb(err2);
+          }
+          self._connected = true;
+          self.native.on("error", function(err3) {
+            self._queryable = false;
+            self._errorAllQueries(err3);
+            self.emit("error", err3);
+          });
+          self.native.on("notification", function(msg) {
+            self.emit("notification", {
+              channel: msg.relname,
+              payload: msg.extra
+            });
+          });
+          self.emit("connect");
+          self._pulseQueryQueue(true);
+          cb(null, this);
+        });
+      });
+    };
+    Client2.prototype.connect = function(callback) {
+      if (callback) {
+        this._connect(callback);
+        return;
+      }
+      return new this._Promise((resolve, reject) => {
+        this._connect((error2) => {
+          if (error2) {
+            reject(error2);
+          } else {
+            resolve(this);
+          }
+        });
+      });
+    };
+    Client2.prototype.query = function(config, values, callback) {
+      let query;
+      let result;
+      let readTimeout;
+      let readTimeoutTimer;
+      let queryCallback;
+      if (config === null || config === void 0) {
+        throw new TypeError("Client was passed a null or undefined query");
+      } else if (typeof config.submit === "function") {
+        readTimeout = config.query_timeout || this.connectionParameters.query_timeout;
+        result = query = config;
+        if (typeof values === "function") {
+          config.callback = values;
+        }
+      } else {
+        readTimeout = config.query_timeout || this.connectionParameters.query_timeout;
+        query = new NativeQuery(config, values, callback);
+        if (!query.callback) {
+          let resolveOut, rejectOut;
+          result = new this._Promise((resolve, reject) => {
+            resolveOut = resolve;
+            rejectOut = reject;
+          }).catch((err) => {
+            Error.captureStackTrace(err);
+            throw err;
+          });
+          query.callback = (err, res) => err ? rejectOut(err) : resolveOut(res);
+        }
+      }
+      if (readTimeout) {
+        queryCallback = query.callback || (() => {
+        });
+        readTimeoutTimer = setTimeout(() => {
+          const error2 = new Error("Query read timeout");
+          process.nextTick(() => {
+            query.handleError(error2, this.connection);
+          });
+          queryCallback(error2);
+          query.callback = () => {
+          };
+          const index = this._queryQueue.indexOf(query);
+          if (index > -1) {
+            this._queryQueue.splice(index, 1);
+          }
+          this._pulseQueryQueue();
+        }, readTimeout);
+        query.callback = (err, res) => {
+          clearTimeout(readTimeoutTimer);
+          queryCallback(err, res);
+        };
+      }
+      if (!this._queryable) {
+        query.native = this.native;
+        process.nextTick(() => {
+          query.handleError(new Error("Client has encountered a connection error and is not queryable"));
+        });
+        return result;
+      }
+      if (this._ending) {
+        query.native = this.native;
+        process.nextTick(() => {
+          query.handleError(new Error("Client was closed and is not queryable"));
+        });
+        return result;
+      }
+      if (this._queryQueue.length > 0 && !this.pipeline) {
+        queryQueueLengthDeprecationNotice();
+      }
+      this._queryQueue.push(query);
+      this._pulseQueryQueue();
+      return result;
+    };
+    Client2.prototype.end = function(cb) {
+      const self = this;
+      this._ending = true;
+      if (this._connecting && !this._connected) {
+        this.once("connect", () => {
+          this.end(() => {
+          });
+        });
+      }
+      let result;
+      if (!cb) {
+        result = new this._Promise(function(resolve, reject) {
+          cb = (err) => err ? reject(err) : resolve();
+        });
+      }
+      const doEnd = function() {
+        self.native.end(function() {
+          self._connected = false;
+          self._errorAllQueries(new Error("Connection terminated"));
+          process.nextTick(() => {
+            self.emit("end");
+            if (cb) cb();
+          });
+        });
+      };
+      if (this.pipeline && (this._pipelineInFlight || this._queryQueue.length > 0)) {
+        this.once("drain", doEnd);
+      } else {
+        doEnd();
+      }
+      return result;
+    };
+    Client2.prototype._hasActiveQuery = function() {
+      return this._activeQuery && this._activeQuery.state !== "error" && this._activeQuery.state !== "end";
+    };
+    Client2.prototype._pulseQueryQueue = function(initialConnection) {
+      if (!this._connected) {
+        return;
+      }
+      if (this.pipeline && !initialConnection) {
+        return this._pulsePipelinedQueryQueue();
+      }
+      if (this._hasActiveQuery()) {
+        return;
+      }
+      const query = this._queryQueue.shift();
+      if (!query) {
+        if (!initialConnection) {
+          this.emit("drain");
+        }
+        return;
+      }
+      this._activeQuery = query;
+      query.submit(this);
+      const self = this;
+      query.once("_done", function() {
+        self._pulseQueryQueue();
+      });
+    };
+    Client2.prototype._pulsePipelinedQueryQueue = function() {
+      if (!this._connected || this._pipelineInFlight) {
+        return;
+      }
+      if (this._queryQueue.length === 0) {
+        if (this.hasExecuted) {
+          this.emit("drain");
+        }
+        return;
+      }
+      this._pipelineInFlight = true;
+      const self = this;
+      const queries = [];
+      const nativeQueries = [];
+      const utils = require_utils3();
+      while (this._queryQueue.length > 0) {
+        const query = this._queryQueue.shift();
+        this.hasExecuted = true;
+        nativeQueries.push(query);
+        const values = query.values ? query.values.map(utils.prepareValue) : null;
+        const pipelineEntry = { text: query.text, name: query.name, arrayMode: query._arrayMode };
+        if (values) {
+          pipelineEntry.values = values;
+        }
+        if (query.name && this.namedQueries[query.name]) {
+          pipelineEntry._alreadyPrepared = true;
+        }
+        queries.push(pipelineEntry);
+      }
+      this.native.pipeline(queries, function(err, results) {
+        self._pipelineInFlight = false;
+        if (err) {
+          self._connected = false;
+          self._queryable = false;
+          for (let i = 0; i < nativeQueries.length; i++) {
+            const q = nativeQueries[i];
+            q.native = self.native;
+            q.handleError(err);
+          }
+          self._errorAllQueries(err);
+          self.emit("error", err);
+          self.emit("end");
+          return;
+        }
+        for (let i = 0; i < nativeQueries.length; i++) {
+          const q = nativeQueries[i];
+          const r = results[i];
+          q.native = self.native;
+          if (r.err) {
+            q.handleError(r.err);
+          } else {
+            if (q.name) {
+              self.namedQueries[q.name] = q.text;
+            }
+            q.state = "end";
+            q.emit("end", r.result);
+            if (q.callback) {
+              q.callback(null, r.result);
+            }
+          }
+          setImmediate(function() {
+            q.emit("_done");
+          });
+        }
+        self._pulsePipelinedQueryQueue();
+      });
+    };
+    Client2.prototype.cancel = function(query) {
+      if (this._activeQuery === query) {
+        this.native.cancel(function() {
+        });
+      } else if (this._queryQueue.indexOf(query) !== -1) {
+        this._queryQueue.splice(this._queryQueue.indexOf(query), 1);
+      }
+    };
+    Client2.prototype.ref = function() {
+    };
+    Client2.prototype.unref = function() {
+    };
+    Client2.prototype.setTypeParser = function(oid, format, parseFn) {
+      return this._types.setTypeParser(oid, format, parseFn);
+    };
+    Client2.prototype.getTypeParser = function(oid, format) {
+      return this._types.getTypeParser(oid, format);
+    };
+    Client2.prototype.isConnected = function() {
+      return this._connected;
+    };
+    Client2.prototype.getTransactionStatus = function() {
+      return this.native.getTransactionStatus();
+    };
+  }
+});
+
+// node_modules/pg/lib/native/index.js
+var require_native = __commonJS({
+  "node_modules/pg/lib/native/index.js"(exports, module) {
+    "use strict";
+    module.exports = require_client3();
+  }
+});
+
+// node_modules/pg/lib/index.js
+var require_lib2 = __commonJS({
+  "node_modules/pg/lib/index.js"(exports, module) {
+    "use strict";
+    var Client2 = require_client2();
+    var defaults2 = require_defaults2();
+    var Connection2 = require_connection2();
+    var Result2 = require_result();
+    var utils = require_utils3();
+    var Pool2 = require_pg_pool();
+    var TypeOverrides2 = require_type_overrides();
+    var { DatabaseError: DatabaseError2 } = require_dist3();
+    var { escapeIdentifier: escapeIdentifier2, escapeLiteral: escapeLiteral2 } = require_utils3();
+    var poolFactory = (Client3) => {
+      return class BoundPool extends Pool2 {
+        constructor(options) {
+          super(options, Client3);
+        }
+      };
+    };
+    var PG = function(clientConstructor2) {
+      this.defaults = defaults2;
+      this.Client = clientConstructor2;
+      this.Query = this.Client.Query;
+      this.Pool = poolFactory(this.Client);
+      this._pools = [];
+      this.Connection = Connection2;
+      this.types = require_pg_types();
+      this.DatabaseError = DatabaseError2;
+      this.TypeOverrides = TypeOverrides2;
+      this.escapeIdentifier = escapeIdentifier2;
+      this.escapeLiteral = escapeLiteral2;
+      this.Result = Result2;
+      this.utils = utils;
+    };
+    var clientConstructor = Client2;
+    var forceNative = false;
+    try {
+      forceNative = !!process.env.NODE_PG_FORCE_NATIVE;
+    } catch {
+    }
+    if (forceNative) {
+      clientConstructor = require_native();
+    }
+    module.exports = new PG(clientConstructor);
+    Object.defineProperty(module.exports, "native", {
+      configurable: true,
+      enumerable: false,
+      get() {
+        let native = null;
+        try {
+          native = new PG(require_native());
+        } catch (err) {
+          if (err.code !== "MODULE_NOT_FOUND") {
+            throw err;
+          }
+        }
+        Object.defineProperty(module.exports, "native", {
+          value: native
+        });
+        return native;
+      }
+    });
+  }
+});
+
 // src/action/main.ts
 import { readFileSync as readFileSync2 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34556,19 +39867,19 @@ function toCommandProperties(annotationProperties) {
 }
 
 // node_modules/@actions/core/lib/command.js
-function issueCommand(command, properties, message) {
-  const cmd = new Command(command, properties, message);
+function issueCommand(command, properties, message4) {
+  const cmd = new Command(command, properties, message4);
   process.stdout.write(cmd.toString() + os.EOL);
 }
 var CMD_STRING = "::";
 var Command = class {
-  constructor(command, properties, message) {
+  constructor(command, properties, message4) {
     if (!command) {
       command = "missing.command";
     }
     this.command = command;
     this.properties = properties;
-    this.message = message;
+    this.message = message4;
   }
   toString() {
     let cmdStr = CMD_STRING + this.command;
@@ -34604,7 +39915,7 @@ function escapeProperty(s) {
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os2 from "os";
-function issueFileCommand(command, message) {
+function issueFileCommand(command, message4) {
   const filePath = process.env[`GITHUB_${command}`];
   if (!filePath) {
     throw new Error(`Unable to find environment variable for file command ${command}`);
@@ -34612,7 +39923,7 @@ function issueFileCommand(command, message) {
   if (!fs.existsSync(filePath)) {
     throw new Error(`Missing file at path: ${filePath}`);
   }
-  fs.appendFileSync(filePath, `${toCommandValue(message)}${os2.EOL}`, {
+  fs.appendFileSync(filePath, `${toCommandValue(message4)}${os2.EOL}`, {
     encoding: "utf8"
   });
 }
@@ -35004,21 +40315,21 @@ function setOutput(name, value) {
   process.stdout.write(os4.EOL);
   issueCommand("set-output", { name }, toCommandValue(value));
 }
-function setFailed(message) {
+function setFailed(message4) {
   process.exitCode = ExitCode.Failure;
-  error(message);
+  error(message4);
 }
-function debug(message) {
-  issueCommand("debug", {}, message);
+function debug(message4) {
+  issueCommand("debug", {}, message4);
 }
-function error(message, properties = {}) {
-  issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+function error(message4, properties = {}) {
+  issueCommand("error", toCommandProperties(properties), message4 instanceof Error ? message4.toString() : message4);
 }
-function warning(message, properties = {}) {
-  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+function warning(message4, properties = {}) {
+  issueCommand("warning", toCommandProperties(properties), message4 instanceof Error ? message4.toString() : message4);
 }
-function info(message) {
-  process.stdout.write(message + os4.EOL);
+function info(message4) {
+  process.stdout.write(message4 + os4.EOL);
 }
 
 // node_modules/universal-user-agent/index.js
@@ -35169,12 +40480,12 @@ function isPlainObject(value) {
   const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
   return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
 }
-function mergeDeep(defaults, options) {
-  const result = Object.assign({}, defaults);
+function mergeDeep(defaults2, options) {
+  const result = Object.assign({}, defaults2);
   Object.keys(options).forEach((key) => {
     if (isPlainObject(options[key])) {
-      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
-      else result[key] = mergeDeep(defaults[key], options[key]);
+      if (!(key in defaults2)) Object.assign(result, { [key]: options[key] });
+      else result[key] = mergeDeep(defaults2[key], options[key]);
     } else {
       Object.assign(result, { [key]: options[key] });
     }
@@ -35189,7 +40500,7 @@ function removeUndefinedProperties(obj) {
   }
   return obj;
 }
-function merge(defaults, route, options) {
+function merge(defaults2, route, options) {
   if (typeof route === "string") {
     let [method, url] = route.split(" ");
     options = Object.assign(url ? { method, url } : { url: method }, options);
@@ -35199,10 +40510,10 @@ function merge(defaults, route, options) {
   options.headers = lowercaseKeys(options.headers);
   removeUndefinedProperties(options);
   removeUndefinedProperties(options.headers);
-  const mergedOptions = mergeDeep(defaults || {}, options);
+  const mergedOptions = mergeDeep(defaults2 || {}, options);
   if (options.url === "/graphql") {
-    if (defaults && defaults.mediaType.previews?.length) {
-      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
+    if (defaults2 && defaults2.mediaType.previews?.length) {
+      mergedOptions.mediaType.previews = defaults2.mediaType.previews.filter(
         (preview) => !mergedOptions.mediaType.previews.includes(preview)
       ).concat(mergedOptions.mediaType.previews);
     }
@@ -35436,8 +40747,8 @@ function parse(options) {
     options.request ? { request: options.request } : null
   );
 }
-function endpointWithDefaults(defaults, route, options) {
-  return parse(merge(defaults, route, options));
+function endpointWithDefaults(defaults2, route, options) {
+  return parse(merge(defaults2, route, options));
 }
 function withDefaults(oldDefaults, newDefaults) {
   const DEFAULTS2 = merge(oldDefaults, newDefaults);
@@ -35985,8 +41296,8 @@ var RequestError = class extends Error {
    * Response object if a response was received
    */
   response;
-  constructor(message, statusCode, options) {
-    super(message, { cause: options.cause });
+  constructor(message4, statusCode, options) {
+    super(message4, { cause: options.cause });
     this.name = "HttpError";
     this.status = Number.parseInt(statusCode);
     if (Number.isNaN(this.status)) {
@@ -36026,8 +41337,8 @@ function isPlainObject2(value) {
 }
 var noop = () => "";
 async function fetchWrapper(requestOptions) {
-  const fetch = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch) {
+  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch2) {
     throw new Error(
       "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
     );
@@ -36043,7 +41354,7 @@ async function fetchWrapper(requestOptions) {
   );
   let fetchResponse;
   try {
-    fetchResponse = await fetch(requestOptions.url, {
+    fetchResponse = await fetch2(requestOptions.url, {
       method: requestOptions.method,
       body,
       redirect: requestOptions.request?.redirect,
@@ -36054,22 +41365,22 @@ async function fetchWrapper(requestOptions) {
       ...requestOptions.body && { duplex: "half" }
     });
   } catch (error2) {
-    let message = "Unknown Error";
+    let message4 = "Unknown Error";
     if (error2 instanceof Error) {
       if (error2.name === "AbortError") {
         error2.status = 500;
         throw error2;
       }
-      message = error2.message;
+      message4 = error2.message;
       if (error2.name === "TypeError" && "cause" in error2) {
         if (error2.cause instanceof Error) {
-          message = error2.cause.message;
+          message4 = error2.cause.message;
         } else if (typeof error2.cause === "string") {
-          message = error2.cause;
+          message4 = error2.cause;
         }
       }
     }
-    const requestError = new RequestError(message, 500, {
+    const requestError = new RequestError(message4, 500, {
       request: requestOptions
     });
     requestError.cause = error2;
@@ -36372,21 +41683,21 @@ function createLogger(logger = {}) {
 var userAgentTrail = `octokit-core.js/${VERSION4} ${getUserAgent()}`;
 var Octokit = class {
   static VERSION = VERSION4;
-  static defaults(defaults) {
+  static defaults(defaults2) {
     const OctokitWithDefaults = class extends this {
       constructor(...args) {
         const options = args[0] || {};
-        if (typeof defaults === "function") {
-          super(defaults(options));
+        if (typeof defaults2 === "function") {
+          super(defaults2(options));
           return;
         }
         super(
           Object.assign(
             {},
-            defaults,
+            defaults2,
             options,
-            options.userAgent && defaults.userAgent ? {
-              userAgent: `${options.userAgent} ${defaults.userAgent}`
+            options.userAgent && defaults2.userAgent ? {
+              userAgent: `${options.userAgent} ${defaults2.userAgent}`
             } : null
           )
         );
@@ -38925,14 +44236,14 @@ var endpoints_default = Endpoints;
 var endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
   for (const [methodName, endpoint2] of Object.entries(endpoints)) {
-    const [route, defaults, decorations] = endpoint2;
+    const [route, defaults2, decorations] = endpoint2;
     const [method, url] = route.split(/ /);
     const endpointDefaults = Object.assign(
       {
         method,
         url
       },
-      defaults
+      defaults2
     );
     if (!endpointMethodsMap.has(scope)) {
       endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
@@ -39002,8 +44313,8 @@ function endpointsToMethods(octokit) {
   }
   return newMethods;
 }
-function decorate(octokit, scope, methodName, defaults, decorations) {
-  const requestWithDefaults = octokit.request.defaults(defaults);
+function decorate(octokit, scope, methodName, defaults2, decorations) {
+  const requestWithDefaults = octokit.request.defaults(defaults2);
   function withDecorations(...args) {
     let options = requestWithDefaults.endpoint.merge(...args);
     if (decorations.mapToData) {
@@ -39307,7 +44618,7 @@ var RestGitHub = class {
       team_reviewers: teams
     });
   }
-  async merge(n, sha, method, title, message) {
+  async merge(n, sha, method, title, message4) {
     try {
       const { data } = await this.octokit.rest.pulls.merge({
         ...this.r,
@@ -39315,7 +44626,7 @@ var RestGitHub = class {
         sha,
         merge_method: method,
         commit_title: title,
-        commit_message: message
+        commit_message: message4
       });
       return { merged: data.merged, sha: data.sha, message: data.message };
     } catch (e) {
@@ -39385,10 +44696,10 @@ var RestGitHub = class {
     });
     return data.sha;
   }
-  async createCommit(message, tree, parents) {
+  async createCommit(message4, tree, parents) {
     const { data } = await this.octokit.rest.git.createCommit({
       ...this.r,
-      message,
+      message: message4,
       tree,
       parents
     });
@@ -39420,14 +44731,13 @@ var RestGitHub = class {
 };
 
 // src/action/evaluate-command.ts
-import { execFileSync } from "node:child_process";
 import { createHash as createHash2 } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 
 // src/core/codes.ts
-function finding(code, message, extra = {}) {
-  return { code, message, ...extra };
+function finding(code, message4, extra = {}) {
+  return { code, message: message4, ...extra };
 }
 
 // src/core/glob.ts
@@ -39681,11 +44991,11 @@ function parseCodeowners(text, path) {
   lines.forEach((raw, index) => {
     const result = parseLine(raw.endsWith("\r") ? raw.slice(0, -1) : raw);
     if (result === void 0) return;
-    const line = index + 1;
+    const line2 = index + 1;
     if ("problems" in result) {
-      errors.push(lineFinding(path, line, raw, result.problems));
+      errors.push(lineFinding(path, line2, raw, result.problems));
     } else {
-      rules.push({ pattern: result.pattern, owners: result.owners, line });
+      rules.push({ pattern: result.pattern, owners: result.owners, line: line2 });
     }
   });
   return { rules, errors };
@@ -39708,8 +45018,8 @@ function compiled(rule) {
   cache.set(rule, { pattern: rule.pattern, glob });
   return glob;
 }
-function parseLine(line) {
-  const trimmed = line.replace(/^[ \t]+|[ \t]+$/g, "");
+function parseLine(line2) {
+  const trimmed = line2.replace(/^[ \t]+|[ \t]+$/g, "");
   if (trimmed === "" || trimmed.startsWith("#")) return void 0;
   const problems = [];
   const bad = new RegExp("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]|(?! )\\p{Zs}", "u").exec(trimmed.replace(/\t/g, " "));
@@ -39734,11 +45044,11 @@ function parseLine(line) {
   }
   return problems.length > 0 ? { problems } : { pattern, owners };
 }
-function tokenize(line) {
+function tokenize(line2) {
   const tokens = [];
   let current = "";
   let escaped = false;
-  for (const ch of line) {
+  for (const ch of line2) {
     if (escaped) {
       current += ch;
       escaped = false;
@@ -39772,14 +45082,14 @@ function ownerProblem(owner) {
     fix: 'Use "@login", "@org/team-slug" or "name@example.com" (one owner per word).'
   };
 }
-function lineFinding(path, line, raw, problems) {
+function lineFinding(path, line2, raw, problems) {
   const what = problems.map((p) => p.problem).join("; ");
   const verdict = problems.every((p) => p.ambiguous) ? "its meaning on GitHub is uncertain, so jit-access rejects the line" : "GitHub skips this line";
   const fixes = problems.map((p) => p.fix).join(" ");
   return finding(
     "E_CODEOWNERS_INVALID",
-    `${path} line ${line} (${visible(raw)}): ${what}; ${verdict}. ${fixes}`,
-    { path, line }
+    `${path} line ${line2} (${visible(raw)}): ${what}; ${verdict}. ${fixes}`,
+    { path, line: line2 }
   );
 }
 function visible(raw) {
@@ -39866,10 +45176,10 @@ var import_yaml = __toESM(require_dist(), 1);
 var FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
 function parseStrictYaml(text, opts) {
   const { path } = opts;
-  const err = (message, line) => finding(
+  const err = (message4, line2) => finding(
     "E_YAML",
-    `${path}${line ? `:${line}` : ""}: ${message}`,
-    line ? { path, line } : { path }
+    `${path}${line2 ? `:${line2}` : ""}: ${message4}`,
+    line2 ? { path, line: line2 } : { path }
   );
   const lineOf = makeLineOf(text);
   const flowTooDeep = flowDepthExceeds(text, opts.maxDepth);
@@ -39909,8 +45219,8 @@ function parseStrictYaml(text, opts) {
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length > 0) {
     const e = problems[0];
-    const line = e.linePos?.[0]?.line ?? lineOf(e.pos[0]);
-    return fail(err(describeYamlError(e.code, e.message), line));
+    const line2 = e.linePos?.[0]?.line ?? lineOf(e.pos[0]);
+    return fail(err(describeYamlError(e.code, e.message), line2));
   }
   if (!(0, import_yaml.isMap)(doc.contents)) {
     return fail(
@@ -39921,7 +45231,7 @@ function parseStrictYaml(text, opts) {
   if (!out.ok) return out;
   return ok(out.value);
 }
-function describeYamlError(code, message) {
+function describeYamlError(code, message4) {
   switch (code) {
     case "DUPLICATE_KEY":
       return "a key appears twice in the same mapping; keep one.";
@@ -39930,7 +45240,7 @@ function describeYamlError(code, message) {
     case "MULTIPLE_DOCS":
       return "more than one YAML document (`---`); keep exactly one mapping per file.";
     default:
-      return `invalid YAML (${code}): ${message.split("\n")[0]}`;
+      return `invalid YAML (${code}): ${message4.split("\n")[0]}`;
   }
 }
 function flowDepthExceeds(text, max) {
@@ -40009,17 +45319,17 @@ function cstDepthExceeds(tokens, max) {
 function toPlain(root, opts, lineOf, err) {
   const walk = (node, depth) => {
     if (node === null) return ok(opts.schema === "failsafe" ? "" : null);
-    const line = lineOf(node.range?.[0] ?? 0);
+    const line2 = lineOf(node.range?.[0] ?? 0);
     if ((0, import_yaml.isAlias)(node))
-      return fail(err("aliases (`*name`) are not allowed; write the value out.", line));
+      return fail(err("aliases (`*name`) are not allowed; write the value out.", line2));
     if (node.anchor)
-      return fail(err("anchors (`&name`) are not allowed; write the value out.", line));
+      return fail(err("anchors (`&name`) are not allowed; write the value out.", line2));
     if (node.tag) {
-      return fail(err("tags (`!!type` or `!name`) are not allowed; write a plain value.", line));
+      return fail(err("tags (`!!type` or `!name`) are not allowed; write a plain value.", line2));
     }
     if ((0, import_yaml.isScalar)(node)) return ok(node.value);
     if (depth > opts.maxDepth)
-      return fail(err(`nesting deeper than ${opts.maxDepth} levels.`, line));
+      return fail(err(`nesting deeper than ${opts.maxDepth} levels.`, line2));
     if ((0, import_yaml.isSeq)(node)) {
       const arr = [];
       for (const item of node.items) {
@@ -40051,7 +45361,7 @@ function toPlain(root, opts, lineOf, err) {
       }
       return ok(obj);
     }
-    return fail(err("unsupported YAML node.", line));
+    return fail(err("unsupported YAML node.", line2));
   };
   return walk(root, 1);
 }
@@ -40835,8 +46145,8 @@ var Unicode = class Unicode2 {
 };
 var RE2JSException = class extends Error {
   /** @param {string} message */
-  constructor(message) {
-    super(message);
+  constructor(message4) {
+    super(message4);
     this.name = "RE2JSException";
   }
 };
@@ -40846,11 +46156,11 @@ var RE2JSSyntaxException = class extends RE2JSException {
   * @param {string|null} [input=null]
   */
   constructor(error2, input = null) {
-    let message = `error parsing regexp: ${error2}`;
-    if (input) message += `: \`${input}\``;
-    super(message);
+    let message4 = `error parsing regexp: ${error2}`;
+    if (input) message4 += `: \`${input}\``;
+    super(message4);
     this.name = "RE2JSSyntaxException";
-    this.message = message;
+    this.message = message4;
     this.error = error2;
     this.input = input;
   }
@@ -40871,29 +46181,29 @@ var RE2JSSyntaxException = class extends RE2JSException {
 };
 var RE2JSCompileException = class extends RE2JSException {
   /** @param {string} message */
-  constructor(message) {
-    super(message);
+  constructor(message4) {
+    super(message4);
     this.name = "RE2JSCompileException";
   }
 };
 var RE2JSGroupException = class extends RE2JSException {
   /** @param {string} message */
-  constructor(message) {
-    super(message);
+  constructor(message4) {
+    super(message4);
     this.name = "RE2JSGroupException";
   }
 };
 var RE2JSFlagsException = class extends RE2JSException {
   /** @param {string} message */
-  constructor(message) {
-    super(message);
+  constructor(message4) {
+    super(message4);
     this.name = "RE2JSFlagsException";
   }
 };
 var RE2JSInternalException = class extends RE2JSException {
   /** @param {string} message */
-  constructor(message) {
-    super(message);
+  constructor(message4) {
+    super(message4);
     this.name = "RE2JSInternalException";
   }
 };
@@ -47552,6 +52862,7 @@ function conflictIndex(policies) {
 var fmt = (w) => `${formatInstant(w.start)} to ${formatInstant(w.end)}`;
 
 // src/core/rules/single.ts
+var OFFLINE_TEAMS = { isMember: () => void 0 };
 function judgeGrant(g, role, ctx) {
   const errors = [];
   const warnings = [];
@@ -48154,34 +53465,6 @@ function loadCodeowners(base) {
   return { ...parseCodeowners(found.text, found.path), path: found.path };
 }
 
-// src/fs/read-tree.ts
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
-import { join } from "node:path";
-var ROOTS = ["policies", "grants", ".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
-function readTree(root) {
-  const tree = /* @__PURE__ */ new Map();
-  for (const rel of ROOTS) visit(root, rel, tree, 0);
-  return tree;
-}
-function visit(root, rel, tree, depth) {
-  const abs = join(root, rel);
-  let st;
-  try {
-    st = lstatSync(abs);
-  } catch {
-    return;
-  }
-  if (st.isSymbolicLink()) {
-    tree.set(rel, file(rel, new TextEncoder().encode(readlinkSync(abs)), "120000"));
-  } else if (st.isDirectory()) {
-    if (depth > 8) return;
-    for (const name of readdirSync(abs).sort()) visit(root, `${rel}/${name}`, tree, depth + 1);
-  } else if (st.isFile()) {
-    tree.set(rel, file(rel, readFileSync(abs), st.mode & 73 ? "100755" : "100644"));
-  }
-}
-var file = (path, bytes, mode) => ({ path, bytes, mode });
-
 // src/github/gather.ts
 var OWNER_TEAM_LOOKUPS = 30;
 async function gatherSnapshot(input) {
@@ -48314,6 +53597,65 @@ function baseFiles(tree) {
   return out;
 }
 
+// src/action/checkout.ts
+import { execFileSync } from "node:child_process";
+import { join as join2 } from "node:path";
+
+// src/fs/read-tree.ts
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { join } from "node:path";
+var ROOTS = ["policies", "grants", ".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
+function readTree(root) {
+  const tree = /* @__PURE__ */ new Map();
+  for (const rel of ROOTS) visit(root, rel, tree, 0);
+  return tree;
+}
+function visit(root, rel, tree, depth) {
+  const abs = join(root, rel);
+  let st;
+  try {
+    st = lstatSync(abs);
+  } catch {
+    return;
+  }
+  if (st.isSymbolicLink()) {
+    tree.set(rel, file(rel, new TextEncoder().encode(readlinkSync(abs)), "120000"));
+  } else if (st.isDirectory()) {
+    if (depth > 8) return;
+    for (const name of readdirSync(abs).sort()) visit(root, `${rel}/${name}`, tree, depth + 1);
+  } else if (st.isFile()) {
+    tree.set(rel, file(rel, readFileSync(abs), st.mode & 73 ? "100755" : "100644"));
+  }
+}
+var file = (path, bytes, mode) => ({ path, bytes, mode });
+
+// src/action/checkout.ts
+function readCheckout(basePath, workspace) {
+  const dir = join2(workspace, basePath);
+  const git = (rev) => execFileSync("git", ["-C", dir, "rev-parse", rev], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"]
+  }).trim();
+  let sha;
+  let treeSha;
+  try {
+    sha = git("HEAD");
+    treeSha = git("HEAD^{tree}");
+  } catch {
+    throw new Error(
+      `base-path ${basePath} is not a git checkout; add actions/checkout of the default branch before this step`
+    );
+  }
+  return { dir, sha, treeSha, tree: readTree(dir) };
+}
+function assertDefaultBranch(checkout, basePath, branch, headSha) {
+  if (checkout.sha !== headSha) {
+    throw new Error(
+      `base-path ${basePath} is at ${checkout.sha.slice(0, 12)} but ${branch} is at ${headSha.slice(0, 12)}; check out the default branch (actions/checkout with ref: ${branch}) and never the pull request. If ${branch} just moved, re-run the job.`
+    );
+  }
+}
+
 // src/action/event.ts
 async function pullRequestOf(eventName, payload, explicit, port) {
   if (explicit !== void 0) return { number: explicit };
@@ -48375,6 +53717,56 @@ function formatTrailers(t) {
   if (t.pr !== void 0) put(KEYS.pr, String(t.pr));
   put(KEYS.decision, t.decision);
   return lines.join("\n");
+}
+function parseTrailers(message4) {
+  const paragraphs = message4.replace(/\r\n/g, "\n").trimEnd().split(/\n\s*\n/);
+  const last = paragraphs[paragraphs.length - 1] ?? "";
+  const out = { grants: [], revoked: [], expired: [] };
+  let current;
+  for (const line2 of last.split("\n")) {
+    const m = /^(Jit-[A-Za-z-]+):\s*(.*)$/.exec(line2.trim());
+    if (!m) continue;
+    const [, key, value] = m;
+    switch (key) {
+      case KEYS.grant:
+        current = { grant: value, approvedBy: [] };
+        out.grants.push(current);
+        break;
+      case KEYS.requestedBy:
+        if (current) current.requestedBy = value;
+        break;
+      case KEYS.approvedBy:
+        if (current) current.approvedBy.push(value);
+        break;
+      case KEYS.ticket:
+        if (current) current.ticket = value;
+        break;
+      case KEYS.expiresAt:
+        if (current) current.expiresAt = value;
+        break;
+      case KEYS.policy:
+        if (current) current.policy = value;
+        break;
+      case KEYS.change:
+        if (current) current.change = value;
+        break;
+      case KEYS.revoked:
+        out.revoked.push(value);
+        break;
+      case KEYS.expired:
+        out.expired.push(value);
+        break;
+      case KEYS.decision:
+        out.decision = value;
+        break;
+      case KEYS.pr:
+        if (/^[0-9]{1,9}$/.test(value)) out.pr = Number(value);
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
 }
 
 // src/action/merge.ts
@@ -48441,8 +53833,8 @@ function inertText(s, maxLen = TEXT_MAX) {
   return inertInline(s, maxLen);
 }
 function inertInline(s, maxLen = INLINE_MAX) {
-  const oneLine = cleanText(s).replace(/[ \t]*\n[ \t\n]*/g, " ").replace(/\t/g, " ");
-  const { text, dropped } = cap(oneLine, maxLen);
+  const oneLine2 = cleanText(s).replace(/[ \t]*\n[ \t\n]*/g, " ").replace(/\t/g, " ");
+  const { text, dropped } = cap(oneLine2, maxLen);
   return codeSpans(text) + marker(dropped, " ");
 }
 function inertBlock(s, maxLen = BLOCK_MAX) {
@@ -48652,13 +54044,8 @@ async function runEvaluate(inputs, port, runner) {
     return;
   }
   const defaultBranch = runner.event.repository?.default_branch ?? await port.getDefaultBranch();
-  const base = trustedBase(inputs.basePath, runner.workspace);
-  const current = await port.getBranchSha(defaultBranch);
-  if (base.sha !== current) {
-    throw new Error(
-      `base-path ${inputs.basePath} is at ${base.sha.slice(0, 12)} but ${defaultBranch} is at ${current.slice(0, 12)}; check out the default branch (actions/checkout with ref: ${defaultBranch}) and never the pull request. If ${defaultBranch} just moved, re-run the job.`
-    );
-  }
+  const base = readCheckout(inputs.basePath, runner.workspace);
+  assertDefaultBranch(base, inputs.basePath, defaultBranch, await port.getBranchSha(defaultBranch));
   const { snapshot, pr: pr2 } = await gatherSnapshot({
     port,
     number: target.number,
@@ -48678,16 +54065,16 @@ async function runEvaluate(inputs, port, runner) {
 `;
   const snapshotSha = createHash2("sha256").update(snapshotJson).digest("hex");
   mkdirSync(runner.tempDir, { recursive: true });
-  const snapshotPath = join2(runner.tempDir, `jit-snapshot-${pr2.number}.json`);
-  const decisionPath = join2(runner.tempDir, `jit-decision-${pr2.number}.json`);
+  const snapshotPath = join3(runner.tempDir, `jit-snapshot-${pr2.number}.json`);
+  const decisionPath = join3(runner.tempDir, `jit-decision-${pr2.number}.json`);
   writeFileSync(snapshotPath, snapshotJson);
   writeFileSync(decisionPath, `${JSON.stringify(decision, null, 2)}
 `);
   await publish(decision, snapshot, inputs, port, runner);
   let verdict = decision.verdict;
   if (inputs.merge !== "off" && decision.verdict === "approved") {
-    const { title, message } = mergeMessage(decision, snapshot, snapshotSha);
-    const r = await port.merge(pr2.number, pr2.headSha, inputs.merge, title, message);
+    const { title, message: message4 } = mergeMessage(decision, snapshot, snapshotSha);
+    const r = await port.merge(pr2.number, pr2.headSha, inputs.merge, title, message4);
     if (r.merged) {
       runner.info(`merged #${pr2.number} as ${r.sha} with audit trailers`);
       verdict = "merged";
@@ -48702,20 +54089,771 @@ async function runEvaluate(inputs, port, runner) {
   runner.info(`verdict ${decision.verdict}: ${decision.summary} (${port.requests} API requests)`);
   if (decision.verdict === "denied") runner.fail(`access request denied: ${decision.summary}`);
 }
-function trustedBase(basePath, workspace) {
-  const dir = join2(workspace, basePath);
-  let sha;
-  try {
-    sha = execFileSync("git", ["-C", dir, "rev-parse", "HEAD"], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"]
-    }).trim();
-  } catch {
-    throw new Error(
-      `base-path ${basePath} is not a git checkout; add actions/checkout of the default branch before this step`
+
+// src/action/expire-command.ts
+import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { join as join4 } from "node:path";
+
+// src/core/check.ts
+function checkTree(tree, now, teams = OFFLINE_TEAMS) {
+  const errors = [];
+  const warnings = [];
+  const all = loadPolicies(tree);
+  for (const r of all.values()) if (!r.ok) errors.push(...r.errors);
+  const policies = validPolicies(all);
+  const loaded = [];
+  const teamOnly = /* @__PURE__ */ new Set();
+  let grantFiles = 0;
+  for (const file2 of tree.values()) {
+    if (!file2.path.startsWith("grants/")) continue;
+    grantFiles++;
+    const r = loadGrant(file2, (s) => all.get(s));
+    if (!r.ok) {
+      errors.push(...r.errors);
+      continue;
+    }
+    const g = r.value;
+    const role = policies.get(g.system).roles.get(g.role);
+    const judged = judgeGrant(g, role, { now, teams, expired: "warn" });
+    errors.push(...judged.errors);
+    for (const w of judged.warnings) {
+      if (w.code === "W_TEAM_UNVERIFIED") teamOnly.add(g.path);
+      else warnings.push(w);
+    }
+    loaded.push(g);
+  }
+  for (const list of crossGrantFindings(loaded, policies, now).values()) errors.push(...list);
+  const codeowners = locateCodeowners((p) => {
+    const f = tree.get(p);
+    return f ? new TextDecoder().decode(f.bytes) : void 0;
+  });
+  if (codeowners) errors.push(...parseCodeowners(codeowners.text, codeowners.path).errors);
+  const notes2 = teamOnly.size > 0 ? [
+    `${teamOnly.size} grant(s) are eligible only through team membership, which is not verified offline; the gate verifies it on each pull request.`
+  ] : [];
+  return {
+    ok: errors.length === 0,
+    errors,
+    warnings,
+    notes: notes2,
+    grants: grantFiles,
+    policies: all.size,
+    loaded
+  };
+}
+
+// src/jobs/expire/budget.ts
+var Budget = class {
+  constructor(counter2, limit) {
+    this.counter = counter2;
+    this.limit = limit;
+  }
+  counter;
+  limit;
+  get used() {
+    return this.counter.requests;
+  }
+  get left() {
+    return this.limit - this.counter.requests;
+  }
+  /** True when `n` more requests fit after keeping `reserve` for later work. */
+  allows(n, reserve = 0) {
+    return this.left - reserve >= n;
+  }
+};
+var REMOVAL_REQUESTS = 12;
+var CLOSE_REQUESTS = 2;
+var GRANT_READS_PER_REQUEST = 3;
+
+// src/jobs/expire/plan.ts
+var EXPIRED_LABEL = "jit:expired";
+var BRANCH_PREFIX = "jit/expire/";
+function planExpiry(input) {
+  const { now } = input;
+  const covered = /* @__PURE__ */ new Map();
+  for (const pr2 of [...input.openRemovalPrs].sort((a, b) => a.number - b.number))
+    for (const p of pr2.paths) if (!covered.has(p)) covered.set(p, pr2.number);
+  const remove = [];
+  const skipped = [];
+  for (const e of input.loadErrors) {
+    const codes = [...new Set(e.findings.map((f) => f.code))].join(", ") || "unreadable";
+    skipped.push({
+      path: e.path,
+      kind: "load-error",
+      reason: `does not load (${codes}); left alone, never deleted blindly. Fix or remove it by hand (\`jit check\` explains).`
+    });
+  }
+  for (const g of input.grants) {
+    if (now < g.expiresAt) continue;
+    const pr2 = covered.get(g.path);
+    if (pr2 !== void 0) {
+      skipped.push({
+        path: g.path,
+        kind: "in-open-removal",
+        reason: `already removed by the open removal pull request #${pr2}.`
+      });
+      continue;
+    }
+    if (input.blobs) {
+      const tip = input.blobs.tip.get(g.path);
+      if (tip === void 0) {
+        skipped.push({
+          path: g.path,
+          kind: "gone",
+          reason: "already gone from the default branch."
+        });
+        continue;
+      }
+      if (tip !== input.blobs.checkout.get(g.path)) {
+        skipped.push({
+          path: g.path,
+          kind: "changed",
+          reason: "changed on the default branch since the checkout this run read; the next run plans it again."
+        });
+        continue;
+      }
+    }
+    remove.push({
+      path: g.path,
+      subject: g.subject,
+      system: g.system,
+      role: g.role,
+      expiresAt: g.expiresAt
+    });
+  }
+  remove.sort((a, b) => cmp(a.path, b.path));
+  skipped.sort((a, b) => cmp(a.path, b.path));
+  const close = [];
+  for (const pr2 of input.openRequestPrs) {
+    if (pr2.labels.some((l) => l.toLowerCase() === EXPIRED_LABEL)) continue;
+    const c = closeReasons(pr2, now, input.requestTtlMs);
+    if (c) close.push(c);
+  }
+  close.sort((a, b) => a.number - b.number);
+  return { remove, skipped, close, branch: branchName(now) };
+}
+function closeReasons(pr2, now, ttl) {
+  const kinds = [];
+  const reasons = [];
+  const age = now - pr2.createdAt;
+  if (pr2.status !== "success" && age > ttl) {
+    const state = pr2.status === "missing" ? "without a verdict" : pr2.status === "pending" ? "pending" : "denied";
+    kinds.push("stale");
+    reasons.push(
+      `it has been open ${state} for ${formatSpan(age)}, longer than the request-ttl of ${formatSpan(ttl)}.`
     );
   }
-  return { sha, tree: readTree(dir) };
+  const passed = (pr2.grants ?? []).filter((g) => g.expiresAt !== void 0 && now >= g.expiresAt);
+  if (passed.length > 0) {
+    kinds.push("window-passed");
+    const list = passed.map((g) => `${g.path} (expires_at ${formatInstant(g.expiresAt)})`);
+    reasons.push(`the requested window has passed: ${list.join(", ")}.`);
+  }
+  if (kinds.length === 0) return void 0;
+  const grants = (pr2.grants ?? []).map((g) => ({
+    path: g.path,
+    ...g.role !== void 0 ? { role: g.role } : {}
+  }));
+  return { number: pr2.number, kinds, reasons, grants };
+}
+function branchName(now) {
+  const iso = formatInstant(now);
+  return `${BRANCH_PREFIX}${iso.replace(/[-:]/g, "")}`;
+}
+var cmp = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+
+// src/jobs/expire/gather.ts
+function isRemovalPr(pr2, owner, repo) {
+  const same = pr2.headRepo?.toLowerCase() === `${owner}/${repo}`.toLowerCase();
+  return same && pr2.headRef.startsWith(BRANCH_PREFIX);
+}
+async function removalPaths(port, n) {
+  const files = await port.listPullRequestFiles(n);
+  return files.filter((f) => f.status === "removed" && isGrantsPath(f.path)).map((f) => f.path);
+}
+async function gatherOpenPrs(port, defaultBranch) {
+  const open2 = await port.listOpenPullRequests();
+  const removal = [];
+  const candidates = [];
+  for (const pr2 of open2) {
+    if (isRemovalPr(pr2, port.owner, port.repo)) {
+      removal.push({
+        number: pr2.number,
+        branch: pr2.headRef,
+        paths: await removalPaths(port, pr2.number),
+        labelled: pr2.labels.some((l) => l.toLowerCase() === EXPIRED_LABEL)
+      });
+    } else if (pr2.baseRef === defaultBranch) {
+      candidates.push(pr2);
+    }
+  }
+  return { removal, candidates };
+}
+async function inspectRequests(port, candidates, statusContext, budget, reserve) {
+  const requests = [];
+  const uninspected = [];
+  for (const pr2 of candidates) {
+    if (!budget.allows(2 + GRANT_READS_PER_REQUEST + CLOSE_REQUESTS, reserve)) {
+      uninspected.push(pr2.number);
+      continue;
+    }
+    const files = await port.listPullRequestFiles(pr2.number);
+    const grantFiles = files.filter(
+      (f) => isGrantsPath(f.path) || isGrantsPath(f.previous_path ?? "")
+    );
+    if (grantFiles.every((f) => f.status === "removed")) continue;
+    const status = await port.getContextStatus(pr2.headSha, statusContext);
+    const grants = [];
+    for (const f of grantFiles.filter((x) => x.status !== "removed" && isGrantsPath(x.path))) {
+      if (grants.length >= GRANT_READS_PER_REQUEST) break;
+      grants.push({ path: f.path, ...await readRequestedGrant(port, f.path, pr2.headSha) });
+    }
+    requests.push({
+      number: pr2.number,
+      createdAt: Date.parse(pr2.createdAt),
+      status: status?.state ?? "missing",
+      grants,
+      labels: pr2.labels
+    });
+  }
+  return { requests, uninspected };
+}
+async function readRequestedGrant(port, path, ref) {
+  const c = await port.getContent(path, ref);
+  if (c?.kind !== "file") return {};
+  const text = decodeFile(c.bytes, path, GRANT_MAX_BYTES);
+  if (!text.ok) return {};
+  const parsed = parseStrictYaml(text.value, {
+    schema: "failsafe",
+    maxDepth: GRANT_MAX_DEPTH,
+    path
+  });
+  if (!parsed.ok) return {};
+  const { expires_at: e, role } = parsed.value;
+  const t = typeof e === "string" ? parseInstant(e) : void 0;
+  return {
+    ...t?.ok ? { expiresAt: t.ms } : {},
+    ...typeof role === "string" ? { role } : {}
+  };
+}
+async function tipGrantBlobs(port, tipSha) {
+  const root = await port.getTree(tipSha, false);
+  const blobs = /* @__PURE__ */ new Map();
+  const grants = root.entries.find((e) => e.path === "grants" && e.type === "tree");
+  if (!grants) return { rootTree: root.sha, blobs, truncated: false };
+  const sub = await port.getTree(grants.sha, true);
+  for (const e of sub.entries) if (e.type === "blob") blobs.set(`grants/${e.path}`, e.sha);
+  return { rootTree: root.sha, blobs, truncated: sub.truncated };
+}
+
+// src/jobs/expire/render.ts
+var REMOVAL_MARKER = "<!-- jit-access:expire -->";
+var CLOSE_MARKER = "<!-- jit-access:expire-close -->";
+var BODY_MAX = 6e4;
+var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+function removalTitle(remove) {
+  return `jit: remove ${plural(remove.length, "expired grant")}`;
+}
+var oneLine = (s) => s.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, " ").slice(0, 200);
+function removalMessage(remove, pr2) {
+  const lines = remove.map(
+    (r) => `- expire ${oneLine(r.path)} (${oneLine(r.subject)}, ${oneLine(`${r.system}/${r.role}`)}, expired ${formatInstant(r.expiresAt)})`
+  );
+  const trailers = formatTrailers({
+    grants: [],
+    revoked: [],
+    expired: remove.map((r) => r.path),
+    ...pr2 !== void 0 ? { pr: pr2 } : {}
+  });
+  return { title: removalTitle(remove), message: `${lines.join("\n")}
+
+${trailers}` };
+}
+function removalBody(remove, origins, runUrl) {
+  const head = [
+    REMOVAL_MARKER,
+    `Expired grants still on the default branch (now \u2265 \`expires_at\`): ${remove.length}. This pull request deletes them in one commit; it only removes grant files, so the jit-access gate approves it at once (revocation path).`,
+    "",
+    "Merge with **squash** to keep the `Jit-Expired` audit trailers of the commit on the default branch. Target systems are revoked by `jit sync` at expiry whether or not this is merged.",
+    "",
+    "| grant | subject | role | expired at | granted in |",
+    "|---|---|---|---|---|"
+  ];
+  const tail = [
+    "",
+    `Opened by the jit-access expire job${runUrl ? ` ([run](${runUrl}))` : ""}. A rerun on the same state opens nothing; a grant listed here is not repeated by later runs while this pull request is open.`
+  ];
+  let size = [...head, ...tail].join("\n").length;
+  const rows = [];
+  for (const [i, r] of remove.entries()) {
+    const origin = origins.get(r.path);
+    const row = `| ${inertPath(r.path)} | ${inertInline(r.subject, 60)} | ${inertInline(`${r.system}/${r.role}`, 100)} | ${formatInstant(r.expiresAt)} | ${origin !== void 0 ? `#${origin}` : "\u2014"} |`;
+    if (size + row.length + 200 > BODY_MAX) {
+      rows.push(
+        `| \u2026 and ${remove.length - i} more | | | | |`,
+        "",
+        `The table stops here to fit GitHub's size limit; the commit's \`Jit-Expired\` trailers and the changed files list every grant.`
+      );
+      break;
+    }
+    rows.push(row);
+    size += row.length + 1;
+  }
+  return [...head, ...rows, ...tail].join("\n");
+}
+function closeComment(c) {
+  const again = c.grants.slice(0, 3).map((g) => {
+    const where = parseGrantPath(g.path);
+    const system = where.ok ? where.value.system : "SYSTEM";
+    return `- ${inertInline(`jit request --system ${system} --role ${g.role ?? "ROLE"} --for 4h`, 160)}`;
+  });
+  return [
+    CLOSE_MARKER,
+    "jit-access closed this access request:",
+    "",
+    ...c.reasons.map((r) => `- ${inertText(r, 1e3)}`),
+    "",
+    "Nothing was granted. To ask again, write a fresh grant with a new window and open a new pull request:",
+    "",
+    ...again.length > 0 ? again : [`- ${inertInline("jit request --system SYSTEM --role ROLE --for 4h")}`],
+    "",
+    "then ask the approvers named by the policy to review it."
+  ].join("\n");
+}
+function summaryMarkdown(r) {
+  const out = [`## jit-access expire${r.dryRun ? " (dry run: nothing written)" : ""}`, ""];
+  if (r.remove.length === 0) out.push("No expired grant to remove.");
+  else {
+    out.push(
+      `${plural(r.remove.length, "expired grant")} ${r.dryRun ? "would be" : "are"} removed in one pull request${r.removal?.number ? ` (#${r.removal.number}, ${r.removal.outcome}${r.removal.merged ? ", merged" : ""})` : r.removal ? ` (${r.removal.outcome})` : ""}:`,
+      ""
+    );
+    for (const g of r.remove.slice(0, 50))
+      out.push(`- ${inertPath(g.path)} expired ${formatInstant(g.expiresAt)}`);
+    if (r.remove.length > 50) out.push(`- \u2026 and ${r.remove.length - 50} more`);
+  }
+  if (r.skipped.length > 0) {
+    out.push("", `Left alone (${r.skipped.length}):`, "");
+    for (const s of r.skipped.slice(0, 50)) out.push(`- ${inertPath(s.path)}: ${s.reason}`);
+    if (r.skipped.length > 50) out.push(`- \u2026 and ${r.skipped.length - 50} more`);
+  }
+  if (r.close.length > 0) {
+    out.push("", `Stale access requests ${r.dryRun ? "to close" : "closed"}:`, "");
+    for (const c of r.close) out.push(`- #${c.number}: ${inertText(c.reasons.join(" "), 600)}`);
+  }
+  for (const n of r.notes) out.push("", `> ${n}`);
+  out.push("", `API requests: ${r.requests} of a budget of ${r.budget}.`);
+  return out.join("\n");
+}
+
+// src/jobs/expire/apply.ts
+var PR_EXISTS = /A pull request already exists/i;
+async function applyRemoval(ctx) {
+  const { port, plan } = ctx;
+  const paths = plan.remove.map((r) => r.path);
+  if (paths.length === 0) return { outcome: "none", notes: [] };
+  if (ctx.dryRun) return { outcome: "planned", branch: plan.branch, notes: [] };
+  if (!ctx.budget.allows(REMOVAL_REQUESTS)) {
+    return {
+      outcome: "budget",
+      notes: [
+        `not opening the removal pull request: it needs up to ${REMOVAL_REQUESTS} API requests and ${ctx.budget.left} of the api-budget of ${ctx.budget.limit} are left; raise the api-budget input.`
+      ]
+    };
+  }
+  const tree = await port.createTree(
+    ctx.baseTree,
+    paths.map((path) => ({ path, mode: ctx.modes.get(path) ?? "100644", sha: null }))
+  );
+  const { title, message: message4 } = removalMessage(plan.remove);
+  const commit = await port.createCommit(`${title}
+
+${message4}`, tree, [ctx.tipSha]);
+  const head = await claimBranch(port, plan.branch, tree, commit);
+  const notes2 = [];
+  if (head.reused) {
+    const existing = (await port.findPullRequestsByHead(port.owner, head.branch)).find(
+      (p) => p.state === "open"
+    );
+    if (existing) {
+      ctx.info(`removal pull request #${existing.number} for ${head.branch} already exists`);
+      return { outcome: "unchanged", branch: head.branch, number: existing.number, notes: notes2 };
+    }
+  }
+  let pr2;
+  try {
+    pr2 = await port.createPullRequest({
+      head: head.branch,
+      base: ctx.defaultBranch,
+      title,
+      body: removalBody(plan.remove, ctx.origins, ctx.runUrl)
+    });
+  } catch (e) {
+    if (!PR_EXISTS.test(errorText(e))) throw e;
+    const existing = (await port.findPullRequestsByHead(port.owner, head.branch))[0];
+    return { outcome: "unchanged", branch: head.branch, number: existing?.number, notes: notes2 };
+  }
+  await port.addLabels(pr2.number, [EXPIRED_LABEL]);
+  const outcome = head.reused ? "reused" : "created";
+  ctx.info(
+    `opened removal pull request #${pr2.number} (${head.branch}) for ${paths.length} grant(s)`
+  );
+  const older = await olderOverlap(ctx, pr2.number, new Set(paths));
+  if (older !== void 0) {
+    await port.createComment(
+      pr2.number,
+      `Superseded by #${older}, opened by a concurrent expire run for some of the same grants. The next run removes whatever is left.`
+    );
+    await port.closePullRequest(pr2.number);
+    await port.deleteBranch(head.branch);
+    ctx.warning(`closed #${pr2.number}: a concurrent run's #${older} removes the same grants`);
+    return { outcome: "superseded", branch: head.branch, number: pr2.number, notes: notes2 };
+  }
+  let merged = false;
+  if (ctx.autoMerge) merged = await autoMerge(ctx, ctx.autoMerge, pr2, head.sha);
+  return { outcome, branch: head.branch, number: pr2.number, headSha: head.sha, merged, notes: notes2 };
+}
+async function claimBranch(port, branch, tree, commit) {
+  for (const name of [branch, `${branch}-${tree.slice(0, 7)}`]) {
+    if (await port.createBranch(name, commit) === "created")
+      return { branch: name, sha: commit, reused: false };
+    const sha = await port.findBranchSha(name);
+    if (sha && (await port.getCommit(sha)).tree === tree)
+      return { branch: name, sha, reused: true };
+  }
+  throw new Error(
+    `branches ${branch} and ${branch}-${tree.slice(0, 7)} already exist with other content; delete them or wait for the next run (another UTC second).`
+  );
+}
+async function olderOverlap(ctx, mine, paths) {
+  const open2 = await ctx.port.listOpenPullRequests();
+  const others = open2.filter((p) => p.number < mine && !ctx.knownRemovalPrs.has(p.number)).filter((p) => isRemovalPr(p, ctx.port.owner, ctx.port.repo)).sort((a, b) => a.number - b.number);
+  for (const p of others) {
+    if ((await removalPaths(ctx.port, p.number)).some((x) => paths.has(x))) return p.number;
+  }
+  return void 0;
+}
+async function autoMerge(ctx, am, pr2, headSha) {
+  const decision = am.decide(pr2, headSha);
+  if (decision.verdict !== "approved") {
+    ctx.warning(`not merging #${pr2.number}: the gate says ${decision.summary}`);
+    return false;
+  }
+  await ctx.port.setStatus({
+    sha: headSha,
+    state: "success",
+    description: decision.summary,
+    context: am.statusContext,
+    ...ctx.runUrl ? { targetUrl: ctx.runUrl } : {}
+  });
+  const { title, message: message4 } = removalMessage(ctx.plan.remove, pr2.number);
+  const r = await ctx.port.merge(
+    pr2.number,
+    headSha,
+    am.method,
+    `${title} (#${pr2.number})`,
+    message4
+  );
+  if (r.merged) ctx.info(`merged #${pr2.number} as ${r.sha} with Jit-Expired trailers`);
+  else ctx.warning(`removal pull request #${pr2.number} not merged: ${r.message}`);
+  return r.merged;
+}
+async function closeStale(port, close, opts) {
+  const closed = [];
+  const notes2 = [];
+  for (const [i, c] of close.entries()) {
+    if (opts.dryRun) continue;
+    if (!opts.budget.allows(CLOSE_REQUESTS)) {
+      notes2.push(
+        `${close.length - i} stale access request(s) left open: the api-budget of ${opts.budget.limit} is spent; raise the api-budget input.`
+      );
+      break;
+    }
+    await port.createComment(c.number, closeComment(c));
+    await port.closePullRequest(c.number);
+    closed.push(c.number);
+    opts.info(`closed access request #${c.number}: ${c.reasons.join(" ")}`);
+  }
+  return { closed, notes: notes2 };
+}
+function errorText(e) {
+  const err = e;
+  return `${err.message ?? ""} ${JSON.stringify(err.response?.data ?? "")}`;
+}
+
+// src/jobs/expire/gate.ts
+function removalDecision(f) {
+  const files = {};
+  const utf8 = new TextDecoder("utf-8", { fatal: true });
+  for (const file2 of f.base.tree.values()) {
+    try {
+      files[file2.path] = file2.mode === "120000" ? { base64: Buffer.from(file2.bytes).toString("base64"), mode: file2.mode } : utf8.decode(file2.bytes);
+    } catch {
+      files[file2.path] = { base64: Buffer.from(file2.bytes).toString("base64") };
+    }
+  }
+  const snapshot = {
+    now: formatInstant(f.now),
+    repository: { owner: f.owner, name: f.repo, default_branch: f.defaultBranch },
+    users: [],
+    teams: {},
+    base: { sha: f.base.sha, files },
+    pull_request: {
+      number: f.number,
+      author: f.author,
+      base_ref: f.defaultBranch,
+      head_sha: f.headSha,
+      files: f.paths.map((path) => ({ path, status: "removed", previous_path: null })),
+      commits: [{ sha: f.headSha, author: f.author, committer: f.author }],
+      reviews: []
+    }
+  };
+  return { snapshot, decision: evaluate(snapshot) };
+}
+
+// src/jobs/expire/origin.ts
+import { execFileSync as execFileSync2 } from "node:child_process";
+function originalPullRequests(dir, paths) {
+  const out = /* @__PURE__ */ new Map();
+  if (paths.length === 0) return out;
+  const git = (args) => execFileSync2("git", ["-C", dir, ...args], {
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "ignore"]
+  });
+  let log;
+  try {
+    if (git(["rev-parse", "--is-shallow-repository"]).trim() === "true") return out;
+    log = git([
+      "log",
+      "--first-parent",
+      "--diff-merges=first-parent",
+      "--no-renames",
+      "--diff-filter=A",
+      "--format=%x1e%s%x1f%B%x1f",
+      "--name-only",
+      "--",
+      "grants/"
+    ]);
+  } catch {
+    return out;
+  }
+  const wanted = new Set(paths);
+  const seen = /* @__PURE__ */ new Set();
+  for (const record of log.split("")) {
+    const [subject = "", body = "", names = ""] = record.split("");
+    const pr2 = prNumber(subject, body);
+    for (const name of names.split("\n")) {
+      const p = name.trim();
+      if (!wanted.has(p) || seen.has(p)) continue;
+      seen.add(p);
+      if (pr2 !== void 0) out.set(p, pr2);
+    }
+  }
+  return out;
+}
+function prNumber(subject, body) {
+  const t = parseTrailers(body).pr;
+  if (t !== void 0) return t;
+  const m = /\(#([0-9]{1,9})\)\s*$/.exec(subject) ?? /^Merge pull request #([0-9]{1,9}) /.exec(subject);
+  return m ? Number(m[1]) : void 0;
+}
+
+// src/action/expire-command.ts
+async function runExpire(inputs, port, runner) {
+  const now = runner.now();
+  const budget = new Budget(port, inputs.apiBudget);
+  const checkout = readCheckout(inputs.basePath, runner.workspace);
+  const check = checkTree(checkout.tree, now);
+  const loadErrors = grantLoadErrors(checkout.tree, check);
+  for (const e of loadErrors)
+    for (const f of e.findings)
+      runner.error(`${f.code}: ${f.message} (left alone)`, { file: e.path });
+  const state = { notes: [], closed: { closed: [], notes: [] } };
+  try {
+    await expire(inputs, port, runner, { now, budget, checkout, check, loadErrors }, state);
+  } catch (e) {
+    if (!(e instanceof BudgetExceeded)) throw e;
+    state.notes.push(
+      `stopped at the api-budget of ${e.budget} requests before finishing; raise the api-budget input.`
+    );
+  } finally {
+    await report(inputs, port, runner, { now, budget, checkout }, state);
+  }
+  const done = ["none", "created", "reused", "unchanged", "superseded"];
+  const removed = state.removal !== void 0 && done.includes(state.removal.outcome);
+  const unfinished = !inputs.dryRun && state.plan !== void 0 && state.plan.remove.length > 0;
+  if (state.plan === void 0 || unfinished && !removed) {
+    const why = notes(state).join(" ") || "the run stopped early";
+    runner.fail(
+      state.plan === void 0 ? `the expire run stopped before planning: ${why}` : `expired grants were not removed: ${why}`
+    );
+  } else if (loadErrors.length > 0) {
+    runner.fail(
+      `${loadErrors.length} grant file(s) on the default branch do not load and were left alone; fix them (\`jit check\`).`
+    );
+  }
+}
+var notes = (s) => [...s.notes, ...s.removal?.notes ?? [], ...s.closed.notes];
+async function expire(inputs, port, runner, ctx, state) {
+  const { now, budget, checkout, check, loadErrors } = ctx;
+  const defaultBranch = runner.event.repository?.default_branch ?? await port.getDefaultBranch();
+  const tip = await port.getBranchSha(defaultBranch);
+  state.tip = tip;
+  let blobs;
+  let baseTree2 = checkout.treeSha;
+  if (tip !== checkout.sha) {
+    const t = await tipGrantBlobs(port, tip);
+    baseTree2 = t.rootTree;
+    blobs = { checkout: checkoutBlobs(checkout.tree), tip: t.blobs };
+    if (t.truncated)
+      state.notes.push("the tree listing of grants/ was truncated; unlisted grants are skipped.");
+    runner.info(
+      `checkout ${checkout.sha.slice(0, 12)} is behind ${defaultBranch} ${tip.slice(0, 12)}: grants are verified against the tip`
+    );
+  }
+  const open2 = await gatherOpenPrs(port, defaultBranch);
+  const base = {
+    grants: check.loaded,
+    loadErrors,
+    openRemovalPrs: open2.removal,
+    now,
+    requestTtlMs: inputs.requestTtlMs,
+    ...blobs ? { blobs } : {}
+  };
+  const removalOnly = planExpiry({ ...base, openRequestPrs: [] });
+  state.plan = removalOnly;
+  const reserve = removalOnly.remove.length > 0 && !inputs.dryRun ? REMOVAL_REQUESTS : 0;
+  const inspected = await inspectRequests(
+    port,
+    open2.candidates,
+    inputs.statusContext,
+    budget,
+    reserve
+  );
+  state.uninspected = inspected.uninspected;
+  if (inspected.uninspected.length > 0) {
+    state.notes.push(
+      `${inspected.uninspected.length} open pull request(s) were not inspected for staleness (${inspected.uninspected.map((n) => `#${n}`).join(", ")}): the api-budget of ${budget.limit} is kept for the removal; raise the api-budget input.`
+    );
+  }
+  const plan = planExpiry({ ...base, openRequestPrs: inspected.requests });
+  state.plan = plan;
+  if (!inputs.dryRun) {
+    for (const r of open2.removal.filter((x) => !x.labelled))
+      await port.addLabels(r.number, [EXPIRED_LABEL]);
+  }
+  const runUrl = runner.runId ? `${runner.serverUrl}/${runner.repository}/actions/runs/${runner.runId}` : void 0;
+  state.removal = await applyRemoval({
+    port,
+    plan,
+    defaultBranch,
+    tipSha: tip,
+    baseTree: baseTree2,
+    modes: new Map([...checkout.tree.values()].map((f) => [f.path, f.mode])),
+    origins: originalPullRequests(
+      checkout.dir,
+      plan.remove.map((r) => r.path)
+    ),
+    knownRemovalPrs: new Set(open2.removal.map((r) => r.number)),
+    ...runUrl ? { runUrl } : {},
+    dryRun: inputs.dryRun,
+    budget,
+    ...inputs.autoMerge ? {
+      autoMerge: {
+        method: inputs.merge === "merge" ? "merge" : "squash",
+        statusContext: inputs.statusContext,
+        decide: (pr2, headSha) => removalDecision({
+          owner: port.owner,
+          repo: port.repo,
+          defaultBranch,
+          base: { sha: checkout.sha, tree: checkout.tree },
+          number: pr2.number,
+          author: pr2.author,
+          headSha,
+          paths: plan.remove.map((r) => r.path),
+          now
+        }).decision
+      }
+    } : {},
+    info: runner.info,
+    warning: runner.warning
+  });
+  state.closed = await closeStale(port, plan.close, {
+    dryRun: inputs.dryRun,
+    budget,
+    info: runner.info
+  });
+}
+async function report(inputs, port, runner, ctx, state) {
+  const plan = state.plan;
+  const all = notes(state);
+  const doc = {
+    now: formatInstant(ctx.now),
+    dry_run: inputs.dryRun,
+    checkout: ctx.checkout.sha,
+    default_branch_tip: state.tip ?? null,
+    branch: plan?.branch ?? null,
+    remove: (plan?.remove ?? []).map((r) => ({
+      path: r.path,
+      subject: r.subject,
+      system: r.system,
+      role: r.role,
+      expires_at: formatInstant(r.expiresAt)
+    })),
+    skipped: plan?.skipped ?? [],
+    close: plan?.close ?? [],
+    removal: state.removal ?? null,
+    closed: state.closed.closed,
+    uninspected: state.uninspected ?? [],
+    notes: all,
+    api_requests: port.requests,
+    api_budget: inputs.apiBudget
+  };
+  mkdirSync2(runner.tempDir, { recursive: true });
+  const planPath = join4(runner.tempDir, "jit-expire-plan.json");
+  writeFileSync2(planPath, `${JSON.stringify(doc, null, 2)}
+`);
+  runner.setOutput("plan-path", planPath);
+  for (const n of all) runner.warning(n);
+  for (const s of plan?.skipped ?? []) runner.info(`left alone: ${s.path}: ${s.reason}`);
+  runner.info(
+    `expire${inputs.dryRun ? " (dry run)" : ""}: ${plan?.remove.length ?? 0} to remove (${state.removal?.outcome ?? "not reached"}${state.removal?.number ? ` #${state.removal.number}` : ""}), ${plan?.skipped.length ?? 0} left alone, ${plan?.close.length ?? 0} stale request(s), ${port.requests} API requests`
+  );
+  await runner.summary(
+    summaryMarkdown({
+      dryRun: inputs.dryRun,
+      remove: plan?.remove ?? [],
+      skipped: plan?.skipped ?? [],
+      close: plan?.close ?? [],
+      ...state.removal ? {
+        removal: {
+          outcome: state.removal.outcome,
+          ...state.removal.number ? { number: state.removal.number } : {},
+          ...state.removal.merged ? { merged: true } : {}
+        }
+      } : {},
+      closed: state.closed.closed,
+      notes: all,
+      requests: port.requests,
+      budget: ctx.budget.limit
+    })
+  );
+}
+function grantLoadErrors(tree, check) {
+  const loaded = new Set(check.loaded.map((g) => g.path));
+  const out = [];
+  for (const path of tree.keys()) {
+    if (!path.startsWith("grants/") || loaded.has(path)) continue;
+    out.push({ path, findings: check.errors.filter((f) => f.path === path) });
+  }
+  return out;
+}
+function checkoutBlobs(tree) {
+  const out = /* @__PURE__ */ new Map();
+  for (const f of tree.values())
+    if (f.path.startsWith("grants/")) out.set(f.path, gitBlobSha(f.bytes));
+  return out;
 }
 
 // src/action/inputs.ts
@@ -48781,6 +54919,1427 @@ function readInputs(read) {
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value };
 }
 
+// src/action/sync-command.ts
+import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join5 } from "node:path";
+
+// src/jobs/sync/member.ts
+var LOGIN2 = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/;
+var UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+var PG_MAX_BYTES = 63;
+var MAX_NAME_CHARS = 256;
+function memberKey(type, member) {
+  return type === "github-team" ? member.toLowerCase() : member;
+}
+function applyTemplate(template, login) {
+  return template.replaceAll("{subject}", login);
+}
+function checkSubject(subject) {
+  return LOGIN2.test(subject) ? void 0 : "is not a GitHub login (letters, digits, single hyphens)";
+}
+function checkMember(type, member) {
+  if (member === "") return "is empty";
+  if (UNPRINTABLE.test(member)) return "contains control or bidi characters";
+  if (new RegExp("\\p{Cs}", "u").test(member)) return "is not valid UTF-8";
+  if (type === "github-team") {
+    return LOGIN2.test(member) ? void 0 : "is not a valid GitHub login";
+  }
+  if (type === "postgres") {
+    const bytes = Buffer.byteLength(member, "utf8");
+    return bytes > PG_MAX_BYTES ? `is ${bytes} bytes; PostgreSQL role names are at most ${PG_MAX_BYTES}` : void 0;
+  }
+  return member.length > MAX_NAME_CHARS ? `is ${member.length} characters; at most ${MAX_NAME_CHARS} are accepted` : void 0;
+}
+function subjectOf(template, member) {
+  const parts = template.split("{subject}");
+  if (parts.length !== 2) return null;
+  const [prefix, suffix] = parts;
+  if (member.length <= prefix.length + suffix.length) return null;
+  if (!member.startsWith(prefix) || !member.endsWith(suffix)) return null;
+  return member.slice(prefix.length, member.length - suffix.length);
+}
+
+// src/jobs/sync/plan.ts
+function planSync(input) {
+  const plan = {
+    entries: [],
+    kept: [],
+    problems: [],
+    unchanged: /* @__PURE__ */ Object.create(null),
+    systems: []
+  };
+  for (const system of [...input.actual.keys()].sort()) {
+    const policy = input.policies.get(system);
+    const target = policy?.ok ? policy.value.target : void 0;
+    if (!target) continue;
+    plan.systems.push(system);
+    const grants = input.grants.filter((g) => g.system === system);
+    planSystem(system, target, grants, input, plan);
+  }
+  return plan;
+}
+function planSystem(system, target, grants, input, plan) {
+  const { desired, explained } = desiredState(system, target, grants, input, plan);
+  const listed = input.actual.get(system);
+  const preserved = new Set(
+    target.preserve.map((login) => memberKey(target.type, applyTemplate(target.user, login)))
+  );
+  const failed = input.failedSystems.has(system);
+  const removals = [];
+  const additions = [];
+  let unchanged = 0;
+  for (const [role, group] of Object.entries(target.mapping).sort(([a], [b]) => cmp2(a, b))) {
+    const present = listed.get(group);
+    if (!present) {
+      plan.problems.push({
+        system,
+        kind: "group-not-listed",
+        message: `${system}: the members of "${group}" (role ${role}) were not listed, so it is left as is.`
+      });
+      continue;
+    }
+    const want = desired.get(group) ?? /* @__PURE__ */ new Map();
+    const have = /* @__PURE__ */ new Map();
+    for (const m of present) have.set(memberKey(target.type, m), m);
+    for (const [key, w] of [...want].sort(([a], [b]) => cmp2(a, b))) {
+      if (have.has(key)) {
+        unchanged++;
+        continue;
+      }
+      additions.push({
+        system,
+        role,
+        subject: w.subject,
+        target_group: group,
+        member: w.member,
+        action: "add",
+        reason: addReason(w.grants)
+      });
+    }
+    for (const [key, member] of [...have].sort(([a], [b]) => cmp2(a, b))) {
+      if (want.has(key)) continue;
+      const base = { system, role, target_group: group, member };
+      if (preserved.has(key)) {
+        plan.kept.push({ ...base, why: "preserve", reason: "listed in the target preserve" });
+        continue;
+      }
+      const reason2 = removeReason(explained.get(group)?.get(key));
+      if (failed) {
+        plan.kept.push({
+          ...base,
+          why: "system-failed",
+          reason: `not removed: a policy or grant file of ${system} failed to load (would remove: ${reason2})`
+        });
+        continue;
+      }
+      const subject = explained.get(group)?.get(key)?.grant.subject ?? subjectOf(target.user, member);
+      removals.push({ ...base, subject, action: "remove", reason: reason2 });
+    }
+  }
+  plan.entries.push(...removals, ...additions);
+  plan.unchanged[system] = unchanged;
+}
+function desiredState(system, target, grants, input, plan) {
+  const desired = /* @__PURE__ */ new Map();
+  const explained = /* @__PURE__ */ new Map();
+  const explain = (group, key, e) => {
+    const m = explained.get(group) ?? /* @__PURE__ */ new Map();
+    const prev = m.get(key);
+    if (!prev || prev.grant.expiresAt < e.grant.expiresAt) m.set(key, e);
+    explained.set(group, m);
+  };
+  for (const g of [...grants].sort((a, b) => cmp2(a.path, b.path))) {
+    const group = target.mapping[g.role];
+    if (group === void 0) continue;
+    const badSubject = checkSubject(g.subject);
+    if (badSubject) {
+      plan.problems.push({
+        system,
+        kind: "invalid-member",
+        path: g.path,
+        message: `${g.path}: subject ${JSON.stringify(g.subject)} ${badSubject}; not synced.`
+      });
+      continue;
+    }
+    const member = applyTemplate(target.user, g.subject);
+    const badMember = checkMember(target.type, member);
+    if (badMember) {
+      plan.problems.push({
+        system,
+        kind: "invalid-member",
+        path: g.path,
+        message: `${g.path}: subject ${g.subject} maps through the target user template "${target.user}" to ${JSON.stringify(member)}, which ${badMember}; not synced. Fix the template in policies/${system}.yaml.`
+      });
+      continue;
+    }
+    const key = memberKey(target.type, member);
+    if (g.expiresAt <= input.now) {
+      explain(group, key, {
+        grant: g,
+        why: `grant ${g.path} expired at ${formatInstant(g.expiresAt)}`
+      });
+      continue;
+    }
+    if (g.startsAt !== void 0 && g.startsAt > input.now) {
+      explain(group, key, {
+        grant: g,
+        why: `grant ${g.path} is not active yet (starts at ${formatInstant(g.startsAt)})`
+      });
+      continue;
+    }
+    const refused = input.refuse?.(g);
+    if (refused !== void 0) {
+      plan.problems.push({
+        system,
+        kind: "refused",
+        path: g.path,
+        message: `${g.path}: not synced: ${refused}`
+      });
+      explain(group, key, { grant: g, why: `grant ${g.path} refused: ${refused}` });
+      continue;
+    }
+    const m = desired.get(group) ?? /* @__PURE__ */ new Map();
+    const w = m.get(key) ?? { member, subject: g.subject, grants: [] };
+    w.grants.push(g);
+    m.set(key, w);
+    desired.set(group, m);
+  }
+  return { desired, explained };
+}
+function addReason(grants) {
+  const until = Math.max(...grants.map((g) => g.expiresAt));
+  const paths = grants.map((g) => g.path);
+  const what = paths.length === 1 ? `grant ${paths[0]}` : `grants ${paths.join(", ")}`;
+  return `${what} active until ${formatInstant(until)}`;
+}
+function removeReason(e) {
+  return e ? e.why : "not backed by an active grant (drift)";
+}
+var cmp2 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+
+// src/jobs/sync/apply.ts
+async function executeSync(input) {
+  const log = input.log ?? (() => {
+  });
+  const actual = /* @__PURE__ */ new Map();
+  const reports = /* @__PURE__ */ new Map();
+  const live = /* @__PURE__ */ new Map();
+  const baseline = /* @__PURE__ */ new Map();
+  for (const system of input.systems) {
+    const built = input.connectors.get(system);
+    const policy = input.policies.get(system);
+    const type = policy?.ok && policy.value.target ? policy.value.target.type : "unknown";
+    const report2 = emptyReport(system, type);
+    reports.set(system, report2);
+    if (!built?.ok) {
+      report2.errors.push(built?.error ?? `${system}: no connector`);
+      log(`${system}: ${report2.errors[0]}`);
+      continue;
+    }
+    const connector = built.connector;
+    const groups = mappedGroups(policy.value);
+    const before = counter(connector);
+    const started = performance.now();
+    try {
+      actual.set(system, await connector.listMembers(groups));
+      live.set(system, connector);
+    } catch (err) {
+      report2.errors.push(`${system}: ${err.message}; nothing changed in ${system}.`);
+      log(report2.errors.at(-1));
+    }
+    report2.ms += performance.now() - started;
+    report2.requests += before === void 0 ? 1 : counter(connector) - before;
+    baseline.set(system, counter(connector) ?? 0);
+  }
+  const plan = planSync({ ...input, actual });
+  for (const system of plan.systems) {
+    reports.get(system).unchanged += plan.unchanged[system] ?? 0;
+  }
+  const results = [];
+  for (const system of plan.systems) {
+    const report2 = reports.get(system);
+    const entries = plan.entries.filter((e) => e.system === system);
+    if (input.dryRun) {
+      for (const e of entries) report2[e.action === "add" ? "added" : "removed"]++;
+      continue;
+    }
+    if (entries.length === 0) continue;
+    const connector = live.get(system);
+    const started = performance.now();
+    const applied = await applySystem(connector, entries);
+    report2.ms += performance.now() - started;
+    const cost = counter(connector);
+    report2.requests += cost === void 0 ? applied.reduce((n, r) => n + r.requests, 0) : cost - baseline.get(system);
+    for (const r of applied) {
+      results.push(r);
+      if (!r.ok) {
+        report2.failed++;
+        report2.errors.push(r.error ?? "operation failed");
+      } else if (r.changed === false) report2.unchanged++;
+      else report2[r.op.action === "add" ? "added" : "removed"]++;
+    }
+  }
+  for (const system of plan.systems) log(line(reports.get(system), input.dryRun));
+  const all = [...reports.values()];
+  const sum = (k) => all.reduce((n, r) => n + r[k], 0);
+  for (const r of all) r.ms = Math.round(r.ms);
+  return {
+    plan,
+    reports: all,
+    results,
+    summary: {
+      added: sum("added"),
+      removed: sum("removed"),
+      unchanged: sum("unchanged"),
+      failed: sum("failed"),
+      requests: sum("requests")
+    }
+  };
+}
+async function applySystem(connector, entries) {
+  const ops = entries.map((e) => ({
+    action: e.action,
+    group: e.target_group,
+    member: e.member,
+    reason: e.reason
+  }));
+  try {
+    return await connector.apply(ops);
+  } catch (err) {
+    const error2 = `${connector.type}: ${err.message}`;
+    return ops.map((op) => ({ op, ok: false, error: error2, requests: 0 }));
+  }
+}
+function mappedGroups(policy) {
+  const mapping = policy.target?.mapping ?? {};
+  return Object.keys(mapping).sort().map((role) => mapping[role]);
+}
+function counter(c) {
+  const n = c.requests;
+  return typeof n === "number" ? n : void 0;
+}
+function emptyReport(system, type) {
+  return {
+    system,
+    type,
+    errors: [],
+    added: 0,
+    removed: 0,
+    unchanged: 0,
+    failed: 0,
+    requests: 0,
+    ms: 0
+  };
+}
+function line(r, dryRun) {
+  const verb = dryRun ? "would add" : "added";
+  const rem = dryRun ? "would remove" : "removed";
+  return `${r.system} (${r.type}): ${verb} ${r.added}, ${rem} ${r.removed}, unchanged ${r.unchanged}, failed ${r.failed}, ${r.requests} request(s) in ${Math.round(r.ms)} ms`;
+}
+
+// src/targets/http.ts
+var HttpError = class extends Error {
+  constructor(message4, method, path, status, body) {
+    super(message4);
+    this.method = method;
+    this.path = path;
+    this.status = status;
+    this.body = body;
+    this.name = "HttpError";
+  }
+  method;
+  path;
+  status;
+  body;
+};
+var LOOPBACK = /* @__PURE__ */ new Set(["localhost", "127.0.0.1", "[::1]"]);
+function checkTargetUrl(label, raw) {
+  let url;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`${label}: the configured URL is not a valid absolute URL`);
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw new Error(
+      `${label}: the configured URL contains credentials; put the token in its own variable`
+    );
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.has(url.hostname))) {
+    throw new Error(
+      `${label}: the configured URL must use https (plain http only for localhost), got ${url.protocol}//${url.host}`
+    );
+  }
+  return url;
+}
+function redact(text, secrets) {
+  let out = text;
+  for (const s of secrets) {
+    if (s.length >= 4) out = out.split(s).join("***");
+  }
+  return out;
+}
+function printable(text, max = 200) {
+  const clean2 = text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, " ");
+  return clean2.length > max ? `${clean2.slice(0, max)}\u2026` : clean2;
+}
+function parseRetryAfter(value, nowMs) {
+  if (value === null) return void 0;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1e3;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? void 0 : Math.max(0, at - nowMs);
+}
+function isRetryableStatus(status) {
+  return status === 429 || status >= 500 && status !== 501 && status !== 505;
+}
+function retryDelay(attempt, o, retryAfterMs) {
+  const step = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** attempt);
+  const jittered = step / 2 + o.random() * step / 2;
+  return Math.min(o.maxDelayMs, Math.max(jittered, retryAfterMs ?? 0));
+}
+var HttpClient2 = class {
+  /** Number of attempts sent so far (each retry counts). */
+  requests = 0;
+  base;
+  o;
+  constructor(options) {
+    this.base = checkTargetUrl(options.label, options.baseUrl);
+    this.o = {
+      timeoutMs: 1e4,
+      retries: 4,
+      baseDelayMs: 250,
+      maxDelayMs: 3e4,
+      maxBodyBytes: 10 * 1024 * 1024,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      random: Math.random,
+      ...options,
+      headers: options.headers ?? {},
+      secrets: options.secrets ?? []
+    };
+  }
+  /** Path as printed in messages: base path + request path, no query string. */
+  displayPath(path) {
+    return this.base.pathname.replace(/\/$/, "") + path || "/";
+  }
+  /** Sends the request with retries; resolves with a 2xx response or throws HttpError. */
+  async request(req) {
+    const url = new URL(this.base);
+    url.pathname = this.displayPath(req.path);
+    url.hash = "";
+    for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
+    const body = req.body === void 0 ? void 0 : typeof req.body === "string" ? req.body : JSON.stringify(req.body);
+    const where = `${req.method} ${this.displayPath(req.path)}`;
+    for (let attempt = 0; ; attempt++) {
+      const last = attempt >= this.o.retries;
+      let retryAfterMs;
+      try {
+        const res = await this.attempt(url, req, body);
+        if (res.status >= 200 && res.status < 300) return res;
+        if (!isRetryableStatus(res.status) || last) {
+          const reason2 = `HTTP ${res.status}${errorDetail(res.json)}`;
+          const text = this.msg(`${where} failed: ${reason2}`);
+          throw new HttpError(text, req.method, req.path, res.status, res.json);
+        }
+        if (res.status === 429 || res.status === 503) {
+          retryAfterMs = parseRetryAfter(res.headers.get("retry-after"), Date.now());
+        }
+      } catch (err) {
+        if (err instanceof HttpError) throw err;
+        const reason2 = describeFetchError(err, this.o.timeoutMs);
+        if (last || reason2.includes("redirect")) {
+          throw new HttpError(this.msg(`${where} failed: ${reason2}`), req.method, req.path);
+        }
+      }
+      await this.o.sleep(retryDelay(attempt, this.o, retryAfterMs));
+    }
+  }
+  async attempt(url, req, body) {
+    this.requests++;
+    const headers = {
+      accept: "application/json",
+      ...this.o.headers,
+      ...body !== void 0 ? { "content-type": req.contentType ?? "application/json" } : {},
+      ...req.headers ? req.headers(body) : {}
+    };
+    const res = await fetch(url, {
+      method: req.method,
+      headers,
+      body,
+      redirect: "error",
+      signal: AbortSignal.timeout(this.o.timeoutMs)
+    });
+    const text = await readCapped(res, this.o.maxBodyBytes);
+    let json;
+    if (text.trim() !== "") {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = void 0;
+      }
+    }
+    return { status: res.status, headers: res.headers, json };
+  }
+  msg(text) {
+    return redact(text, this.o.secrets);
+  }
+};
+async function readCapped(res, max) {
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (; ; ) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      throw new Error(`response body over ${max} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+function describeFetchError(err, timeoutMs) {
+  if (err instanceof Error) {
+    if (err.name === "TimeoutError" || err.name === "AbortError") {
+      return `timed out after ${timeoutMs} ms`;
+    }
+    const cause = err.cause;
+    if (cause && typeof cause.code === "string") return `network error ${cause.code}`;
+    if (cause && typeof cause.message === "string" && /redirect/i.test(cause.message)) {
+      return "the target answered with a redirect, which is refused";
+    }
+    if (/body over/.test(err.message)) return err.message;
+    return "network error";
+  }
+  return "network error";
+}
+function errorDetail(json) {
+  if (json && typeof json === "object") {
+    const o = json;
+    for (const k of ["detail", "message", "error"]) {
+      const v = o[k];
+      if (typeof v === "string" && v !== "") return ` (${printable(v)})`;
+    }
+  }
+  return "";
+}
+
+// src/targets/github-team.ts
+var LOGIN3 = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+var GithubTeamConnector = class {
+  type = "github-team";
+  /** Total HTTP requests sent so far (each retry counts). */
+  requests = 0;
+  octokit;
+  org;
+  /** team slug → lower-cased logins, filled by listMembers and kept current by apply. */
+  teams = /* @__PURE__ */ new Map();
+  constructor(config) {
+    const baseUrl = (config.baseUrl ?? "https://api.github.com").replace(/\/$/, "");
+    checkTargetUrl("github-team", baseUrl);
+    this.org = config.org;
+    const timeoutMs = config.http?.timeoutMs ?? 1e4;
+    const retry = {
+      retries: config.http?.retries ?? 4,
+      baseDelayMs: config.http?.baseDelayMs ?? 250,
+      maxDelayMs: config.http?.maxDelayMs ?? 3e4,
+      random: Math.random,
+      sleep: config.http?.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)))
+    };
+    this.octokit = new Octokit2({
+      auth: config.token,
+      baseUrl,
+      userAgent: "jit-access",
+      log: { debug() {
+      }, info() {
+      }, warn() {
+      }, error() {
+      } },
+      request: {
+        // No redirects (a 3xx could carry the token elsewhere) and a timeout per attempt.
+        fetch: (url, init) => fetch(url, {
+          ...init,
+          redirect: "error",
+          signal: init.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs)
+        })
+      }
+    });
+    const secrets = [config.token];
+    this.octokit.hook.wrap("request", async (request2, options) => {
+      const { method, url } = this.octokit.request.endpoint.parse(options);
+      const where = `${method} ${new URL(url).pathname}`;
+      for (let attempt = 0; ; attempt++) {
+        this.requests++;
+        try {
+          return await request2(options);
+        } catch (err) {
+          const e = err;
+          const reached = e.response !== void 0;
+          const status = reached ? e.status : void 0;
+          const last = attempt >= retry.retries;
+          const retryable = status === void 0 || isRetryableStatus(status);
+          const limited = status === 403 && (e.response?.headers?.["retry-after"] !== void 0 || e.response?.headers?.["x-ratelimit-remaining"] === "0");
+          const reason2 = status !== void 0 ? `HTTP ${status}` : describeFetchError(err.cause ?? err, timeoutMs);
+          if (last || !(retryable || limited) || reason2.includes("redirect")) {
+            throw Object.assign(new Error(redact(`${where} failed: ${reason2}`, secrets)), {
+              status
+            });
+          }
+          const ra = parseRetryAfter(e.response?.headers?.["retry-after"] ?? null, Date.now());
+          await retry.sleep(retryDelay(attempt, retry, ra));
+        }
+      }
+    });
+  }
+  async listMembers(teams) {
+    const out = /* @__PURE__ */ new Map();
+    for (const slug of teams) {
+      let logins;
+      try {
+        const members = await this.octokit.paginate(this.octokit.rest.teams.listMembersInOrg, {
+          org: this.org,
+          team_slug: slug,
+          role: "all",
+          per_page: 100
+        });
+        logins = members.map((m) => m.login);
+      } catch (err) {
+        const hint2 = statusOf(err) === 404 ? ` (does team "${printable(slug)}" exist in ${this.org}?)` : "";
+        throw new Error(
+          `github-team: listing members of team "${printable(slug)}": ${message(err)}${hint2}`
+        );
+      }
+      this.teams.set(slug, new Set(logins.map((l) => l.toLowerCase())));
+      out.set(slug, new Set(logins));
+    }
+    return out;
+  }
+  async apply(ops) {
+    const results = [];
+    for (const op of ops) {
+      const before = this.requests;
+      try {
+        const changed = op.action === "add" ? await this.add(op.group, op.member) : await this.remove(op.group, op.member);
+        results.push({ op, ok: true, changed, requests: this.requests - before });
+      } catch (err) {
+        const verb = op.action === "add" ? `adding ${op.member} to` : `removing ${op.member} from`;
+        const error2 = `${verb} GitHub team ${this.org}/${op.group}: ${message(err)}`;
+        results.push({ op, ok: false, error: error2, requests: this.requests - before });
+      }
+    }
+    return results;
+  }
+  async add(slug, login) {
+    checkLogin(login);
+    const cached = this.teams.get(slug);
+    if (cached?.has(login.toLowerCase())) return false;
+    let state;
+    try {
+      const { data } = await this.octokit.rest.orgs.getMembershipForUser({
+        org: this.org,
+        username: login
+      });
+      state = data.state;
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+    }
+    if (state !== "active") {
+      throw new Error(
+        `${login} is not an active member of the organisation ${this.org}${state ? ` (membership ${state})` : ""}; jit-access adds only existing members`
+      );
+    }
+    if (!cached) {
+      try {
+        await this.octokit.rest.teams.getMembershipForUserInOrg({
+          org: this.org,
+          team_slug: slug,
+          username: login
+        });
+        return false;
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
+      }
+    }
+    await this.octokit.rest.teams.addOrUpdateMembershipForUserInOrg({
+      org: this.org,
+      team_slug: slug,
+      username: login,
+      role: "member"
+    });
+    cached?.add(login.toLowerCase());
+    return true;
+  }
+  async remove(slug, login) {
+    checkLogin(login);
+    const cached = this.teams.get(slug);
+    if (cached && !cached.has(login.toLowerCase())) return false;
+    try {
+      await this.octokit.rest.teams.removeMembershipForUserInOrg({
+        org: this.org,
+        team_slug: slug,
+        username: login
+      });
+    } catch (err) {
+      if (statusOf(err) === 404 && !cached) return false;
+      throw err;
+    }
+    cached?.delete(login.toLowerCase());
+    return true;
+  }
+};
+function checkLogin(login) {
+  if (!LOGIN3.test(login)) throw new Error(`"${printable(login, 60)}" is not a valid GitHub login`);
+}
+function statusOf(err) {
+  return err?.status;
+}
+function message(err) {
+  return err instanceof Error ? err.message : String(err);
+}
+
+// node_modules/pg/esm/index.mjs
+var import_lib = __toESM(require_lib2(), 1);
+var Client = import_lib.default.Client;
+var Pool = import_lib.default.Pool;
+var Connection = import_lib.default.Connection;
+var types = import_lib.default.types;
+var Query = import_lib.default.Query;
+var DatabaseError = import_lib.default.DatabaseError;
+var escapeIdentifier = import_lib.default.escapeIdentifier;
+var escapeLiteral = import_lib.default.escapeLiteral;
+var Result = import_lib.default.Result;
+var TypeOverrides = import_lib.default.TypeOverrides;
+var defaults = import_lib.default.defaults;
+var esm_default = import_lib.default;
+
+// src/targets/postgres.ts
+var MAX_IDENTIFIER_BYTES = 63;
+function quoteIdent(name) {
+  if (name === "") throw new Error("an empty role name is refused");
+  if (name.includes("\0")) throw new Error("a role name containing NUL is refused");
+  if (new RegExp("\\p{Cs}", "u").test(name)) throw new Error("a role name that is not valid UTF-8 is refused");
+  const bytes = Buffer.byteLength(name, "utf8");
+  if (bytes > MAX_IDENTIFIER_BYTES) {
+    throw new Error(
+      `role name "${printable(name, 80)}" is ${bytes} bytes; PostgreSQL allows at most ${MAX_IDENTIFIER_BYTES}`
+    );
+  }
+  return `"${name.replaceAll('"', '""')}"`;
+}
+var LIST_SQL = `SELECT g.rolname AS grp, m.rolname AS member
+  FROM pg_roles g
+  LEFT JOIN pg_auth_members am ON am.roleid = g.oid
+  LEFT JOIN pg_roles m ON m.oid = am.member
+  WHERE g.rolname = ANY($1::name[])`;
+var STATE_SQL = `SELECT
+  EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS group_exists,
+  EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $2) AS member_exists,
+  EXISTS (SELECT 1 FROM pg_auth_members am
+            JOIN pg_roles g ON g.oid = am.roleid
+            JOIN pg_roles m ON m.oid = am.member
+           WHERE g.rolname = $1 AND m.rolname = $2) AS is_member`;
+var PostgresConnector = class {
+  constructor(config) {
+    this.config = config;
+    this.managed = new Set(config.roles);
+    this.secrets = dsnSecrets(config.dsn);
+  }
+  config;
+  type = "postgres";
+  managed;
+  secrets;
+  async listMembers(groups) {
+    let client;
+    try {
+      for (const g of groups) {
+        this.checkManaged(g);
+        quoteIdent(g);
+      }
+      client = await this.connect();
+      const { rows } = await client.query(LIST_SQL, [
+        [...groups]
+      ]);
+      const out = /* @__PURE__ */ new Map();
+      for (const r of rows) {
+        const set = out.get(r.grp) ?? /* @__PURE__ */ new Set();
+        if (r.member !== null) set.add(r.member);
+        out.set(r.grp, set);
+      }
+      const missing = groups.filter((g) => !out.has(g));
+      if (missing.length > 0) {
+        throw new Error(
+          `role ${missing.map((m) => `"${printable(m)}"`).join(", ")} does not exist; the DBA creates the roles, jit-access never does`
+        );
+      }
+      return out;
+    } catch (err) {
+      throw new Error(`postgres: listing role members: ${this.clean(err)}`);
+    } finally {
+      await client?.end().catch(() => {
+      });
+    }
+  }
+  async apply(ops) {
+    if (ops.length === 0) return [];
+    let client;
+    try {
+      client = await this.connect();
+    } catch (err) {
+      const error2 = `postgres: ${this.clean(err)}`;
+      return ops.map((op) => ({ op, ok: false, error: `${describe(op)}: ${error2}`, requests: 0 }));
+    }
+    const results = [];
+    try {
+      for (const op of ops) {
+        const counter2 = { n: 0 };
+        try {
+          const changed = await this.applyOne(client, op, counter2);
+          results.push({ op, ok: true, changed, requests: counter2.n });
+        } catch (err) {
+          const error2 = `${describe(op)}: ${this.clean(err)}`;
+          results.push({ op, ok: false, error: error2, requests: counter2.n });
+        }
+      }
+    } finally {
+      await client.end().catch(() => {
+      });
+    }
+    return results;
+  }
+  async applyOne(client, op, counter2) {
+    this.checkManaged(op.group);
+    const group = quoteIdent(op.group);
+    const member = quoteIdent(op.member);
+    const query = async (sql, params) => {
+      counter2.n++;
+      return (await client.query(sql, params)).rows;
+    };
+    const [state] = await query(STATE_SQL, [op.group, op.member]);
+    if (!state.group_exists) {
+      throw new Error(
+        `role "${printable(op.group)}" does not exist; the DBA creates the roles, jit-access never does`
+      );
+    }
+    if (!state.member_exists) {
+      throw new Error(
+        `member role "${printable(op.member)}" does not exist; jit-access never creates roles: ask the DBA to create it`
+      );
+    }
+    if (op.action === "add") {
+      if (state.is_member) return false;
+      await query(`GRANT ${group} TO ${member}`);
+      return true;
+    }
+    if (!state.is_member) return false;
+    await query(`REVOKE ${group} FROM ${member}`);
+    const [after] = await query(STATE_SQL, [op.group, op.member]);
+    if (after.is_member) {
+      throw new Error(
+        "REVOKE left the membership in place (granted by another role?); remove it by hand"
+      );
+    }
+    return true;
+  }
+  checkManaged(group) {
+    if (!this.managed.has(group)) {
+      throw new Error(
+        `role "${printable(group)}" is not in this target's roles mapping; refusing to touch it`
+      );
+    }
+  }
+  /** Connects with retries and backoff; the client is closed by the caller. */
+  async connect() {
+    const attempts = this.config.connectAttempts ?? 3;
+    const backoff = this.config.connectBackoffMs ?? 250;
+    const timeout = this.config.timeoutMs ?? 1e4;
+    for (let i = 1; ; i++) {
+      const client = new esm_default.Client({
+        connectionString: this.config.dsn,
+        connectionTimeoutMillis: timeout,
+        statement_timeout: timeout,
+        query_timeout: timeout + 1e3,
+        application_name: "jit-access"
+      });
+      client.on("error", () => {
+      });
+      try {
+        await client.connect();
+        return client;
+      } catch (err) {
+        await client.end().catch(() => {
+        });
+        if (i >= attempts) throw new Error(`connecting to the database failed: ${this.clean(err)}`);
+        await new Promise((r) => setTimeout(r, backoff * 2 ** (i - 1)));
+      }
+    }
+  }
+  /** A secret-free message for an error: pg's text and SQLSTATE, DSN and password redacted. */
+  clean(err) {
+    const e = err;
+    const text = typeof e?.message === "string" && e.message !== "" ? e.message : "unknown error";
+    const code = typeof e?.code === "string" && /^[0-9A-Z]{5}$/.test(e.code) ? ` (SQLSTATE ${e.code})` : "";
+    return printable(redact(text, this.secrets), 300) + code;
+  }
+};
+function describe(op) {
+  return op.action === "add" ? `granting ${printable(op.group)} to ${printable(op.member)}` : `revoking ${printable(op.group)} from ${printable(op.member)}`;
+}
+function dsnSecrets(dsn) {
+  const out = [dsn];
+  try {
+    const u = new URL(dsn);
+    if (u.password) out.push(u.password, decodeURIComponent(u.password));
+    const qp = u.searchParams.get("password");
+    if (qp) out.push(qp);
+  } catch {
+    const m = /password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)/.exec(dsn);
+    if (m) out.push(m[1], m[1].replace(/^'|'$/g, ""));
+  }
+  return out;
+}
+
+// src/targets/scim.ts
+var PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+function scimString(value) {
+  return JSON.stringify(value);
+}
+var ScimConnector = class {
+  type = "scim";
+  http;
+  groups = /* @__PURE__ */ new Map();
+  userIds = /* @__PURE__ */ new Map();
+  userNames = /* @__PURE__ */ new Map();
+  constructor(config) {
+    this.http = new HttpClient2({
+      label: "scim",
+      baseUrl: config.url,
+      headers: { authorization: `Bearer ${config.token}`, accept: "application/scim+json" },
+      secrets: [config.token],
+      ...config.http
+    });
+  }
+  /** Total HTTP requests sent by this connector so far. */
+  get requests() {
+    return this.http.requests;
+  }
+  async listMembers(groups) {
+    const out = /* @__PURE__ */ new Map();
+    for (const name of groups) {
+      try {
+        const group = await this.group(name);
+        const names = await mapLimit([...group.memberIds], 8, (id) => this.userName(id, name));
+        out.set(name, new Set(names));
+      } catch (err) {
+        throw new Error(`scim: listing members of group "${printable(name)}": ${message2(err)}`);
+      }
+    }
+    return out;
+  }
+  async apply(ops) {
+    const results = [];
+    for (const op of ops) {
+      const before = this.http.requests;
+      try {
+        const changed = await this.applyOne(op);
+        results.push({ op, ok: true, changed, requests: this.http.requests - before });
+      } catch (err) {
+        const verb = op.action === "add" ? `adding ${op.member} to` : `removing ${op.member} from`;
+        const error2 = `${verb} SCIM group ${op.group}: ${message2(err)}`;
+        results.push({ op, ok: false, error: error2, requests: this.http.requests - before });
+      }
+    }
+    return results;
+  }
+  async applyOne(op) {
+    const userId = await this.userId(op.member);
+    const group = await this.group(op.group);
+    const isMember = group.memberIds.has(userId);
+    if (op.action === "add" ? isMember : !isMember) return false;
+    const operation = op.action === "add" ? { op: "add", path: "members", value: [{ value: userId }] } : { op: "remove", path: `members[value eq ${scimString(userId)}]` };
+    await this.http.request({
+      method: "PATCH",
+      path: `/Groups/${encodeURIComponent(group.id)}`,
+      body: { schemas: [PATCH_OP], Operations: [operation] },
+      contentType: "application/scim+json"
+    });
+    if (op.action === "add") group.memberIds.add(userId);
+    else group.memberIds.delete(userId);
+    return true;
+  }
+  /** The group with exactly this displayName, with its member ids. Cached per run. */
+  group(displayName) {
+    let p = this.groups.get(displayName);
+    if (!p) {
+      p = this.findGroup(displayName);
+      this.groups.set(displayName, p);
+    }
+    return p;
+  }
+  async findGroup(displayName) {
+    const res = await this.http.request({
+      method: "GET",
+      path: "/Groups",
+      query: { filter: `displayName eq ${scimString(displayName)}` }
+    });
+    const found = listResources(res.json, "GET /Groups");
+    const same = found.filter(
+      (g2) => typeof g2.displayName === "string" && g2.displayName.toLowerCase() === displayName.toLowerCase()
+    );
+    const exact = same.filter((g2) => g2.displayName === displayName);
+    if (exact.length === 0) {
+      throw new Error(`group "${printable(displayName)}" does not exist in the SCIM server`);
+    }
+    if (same.length > 1 || found.length > 1) {
+      throw new Error(
+        `group "${printable(displayName)}" is ambiguous: the SCIM server returned ${found.length} groups for it`
+      );
+    }
+    const g = exact[0];
+    if (typeof g.id !== "string" || g.id === "") throw new Error("SCIM group without id");
+    const memberIds = /* @__PURE__ */ new Set();
+    for (const m of Array.isArray(g.members) ? g.members : []) {
+      const v = m?.value;
+      const type = m?.type;
+      if (typeof v !== "string")
+        throw new Error(`group "${printable(displayName)}" has a member without value`);
+      if (type !== void 0 && type !== "User") {
+        throw new Error(
+          `group "${printable(displayName)}" has a member of type ${printable(String(type), 20)} (id ${printable(v, 64)}); jit-access manages user members only, remove it by hand`
+        );
+      }
+      memberIds.add(v);
+    }
+    return { id: g.id, memberIds };
+  }
+  /** The id of the user whose userName is exactly `userName`. Cached per run. */
+  userId(userName) {
+    let p = this.userIds.get(userName);
+    if (!p) {
+      p = this.findUser(userName);
+      this.userIds.set(userName, p);
+    }
+    return p;
+  }
+  async findUser(userName) {
+    const res = await this.http.request({
+      method: "GET",
+      path: "/Users",
+      query: { filter: `userName eq ${scimString(userName)}`, attributes: "userName" }
+    });
+    const found = listResources(res.json, "GET /Users");
+    const shown = `"${printable(userName)}"`;
+    if (found.length === 0) {
+      throw new Error(
+        `user ${shown} does not exist in the SCIM server; jit-access never creates users: provision the user first`
+      );
+    }
+    const exact = found.filter((u) => u.userName === userName);
+    if (found.length !== 1 || exact.length !== 1) {
+      const hint2 = found.length === 1 ? ` (found "${printable(String(found[0].userName))}" instead)` : "";
+      throw new Error(
+        `the SCIM server returned ${found.length} users for userName ${shown}, expected exactly one with that exact userName${hint2}`
+      );
+    }
+    const id = exact[0].id;
+    if (typeof id !== "string" || id === "") throw new Error(`SCIM user ${shown} has no id`);
+    this.userNames.set(id, Promise.resolve(userName));
+    return id;
+  }
+  /** The userName of the user with this id. Cached per run. */
+  userName(id, group) {
+    let p = this.userNames.get(id);
+    if (!p) {
+      p = this.fetchUserName(id, group);
+      this.userNames.set(id, p);
+    }
+    return p;
+  }
+  async fetchUserName(id, group) {
+    let json;
+    try {
+      json = (await this.http.request({ method: "GET", path: `/Users/${encodeURIComponent(id)}` })).json;
+    } catch (err) {
+      if (err.status === 404) {
+        throw new Error(
+          `group "${printable(group)}" has member id ${printable(id, 64)} that is not a SCIM user (a nested group?); jit-access manages user members only`
+        );
+      }
+      throw err;
+    }
+    const name = json?.userName;
+    if (typeof name !== "string" || name === "")
+      throw new Error(`SCIM user ${printable(id, 64)} has no userName`);
+    this.userIds.set(name, Promise.resolve(id));
+    return name;
+  }
+};
+function listResources(json, what) {
+  if (!json || typeof json !== "object") throw new Error(`${what} returned no JSON list`);
+  const r = json.Resources;
+  if (r === void 0) return [];
+  if (!Array.isArray(r) || !r.every((x) => x && typeof x === "object")) {
+    throw new Error(`${what} returned a malformed ListResponse`);
+  }
+  return r;
+}
+function message2(err) {
+  return err instanceof Error ? err.message : String(err);
+}
+async function mapLimit(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+// src/targets/webhook.ts
+import { createHmac, randomUUID as randomUUID2 } from "node:crypto";
+var SIGNATURE_HEADER = "x-jit-signature-256";
+var TIMESTAMP_HEADER = "x-jit-timestamp";
+var NONCE_HEADER = "x-jit-nonce";
+function webhookSignature(secret, timestamp, nonce, body) {
+  const mac = createHmac("sha256", secret).update(`${timestamp}.${nonce}.${body}`, "utf8");
+  return `sha256=${mac.digest("hex")}`;
+}
+var WebhookConnector = class {
+  constructor(config) {
+    this.config = config;
+    if (config.secret.length < 16) {
+      throw new Error("webhook: the secret must be at least 16 characters");
+    }
+    this.batchSize = Math.max(1, config.batchSize ?? 100);
+    this.http = new HttpClient2({
+      label: "webhook",
+      baseUrl: config.url,
+      secrets: [config.secret],
+      ...config.http
+    });
+  }
+  config;
+  type = "webhook";
+  http;
+  batchSize;
+  /** Total HTTP requests sent by this connector so far. */
+  get requests() {
+    return this.http.requests;
+  }
+  async listMembers(groups) {
+    let json;
+    try {
+      json = (await this.post({ kind: "list", groups })).json;
+    } catch (err) {
+      throw new Error(`webhook: listing members: ${message3(err)}`);
+    }
+    const members = json?.members;
+    if (!members || typeof members !== "object" || Array.isArray(members)) {
+      throw new Error('webhook: listing members: the answer has no "members" object');
+    }
+    const out = /* @__PURE__ */ new Map();
+    for (const g of groups) {
+      const list = Object.hasOwn(members, g) ? members[g] : void 0;
+      if (list === void 0) {
+        throw new Error(
+          `webhook: the receiver did not report group "${printable(g)}" (does it exist?)`
+        );
+      }
+      if (!Array.isArray(list) || !list.every((m) => typeof m === "string")) {
+        throw new Error(`webhook: members of group "${printable(g)}" must be an array of strings`);
+      }
+      out.set(g, new Set(list));
+    }
+    return out;
+  }
+  /** Sends the operations in batches; the batch's request count is reported on its first op. */
+  async apply(ops) {
+    const results = [];
+    for (let i = 0; i < ops.length; i += this.batchSize) {
+      const batch = ops.slice(i, i + this.batchSize);
+      const before = this.http.requests;
+      const operations = batch.map(({ action, group, member, reason: reason2 }) => ({
+        action,
+        group,
+        member,
+        reason: reason2
+      }));
+      let error2;
+      try {
+        await this.post({ kind: "apply", operations });
+      } catch (err) {
+        error2 = `webhook: applying ${batch.length} operation(s): ${message3(err)}`;
+      }
+      const cost = this.http.requests - before;
+      batch.forEach((op, j) => {
+        const requests = j === 0 ? cost : 0;
+        results.push(
+          error2 === void 0 ? { op, ok: true, requests } : { op, ok: false, error: error2, requests }
+        );
+      });
+    }
+    return results;
+  }
+  post(payload) {
+    return this.http.request({
+      method: "POST",
+      path: "",
+      body: JSON.stringify(payload),
+      headers: (body) => {
+        const timestamp = String(Math.floor(Date.now() / 1e3));
+        const nonce = randomUUID2();
+        return {
+          [TIMESTAMP_HEADER]: timestamp,
+          [NONCE_HEADER]: nonce,
+          [SIGNATURE_HEADER]: webhookSignature(this.config.secret, timestamp, nonce, body ?? "")
+        };
+      }
+    });
+  }
+};
+function message3(err) {
+  return err instanceof Error ? err.message : String(err);
+}
+
+// src/jobs/sync/connectors.ts
+function buildConnector(policy, env, tuning = {}) {
+  const target = policy.target;
+  if (!target) return { ok: false, error: `${policy.path} has no target; nothing to sync.` };
+  const s = target.settings;
+  const missing = [];
+  const read = (field, fallback) => {
+    const name = typeof s[field] === "string" ? s[field] : fallback;
+    if (name === void 0) return "";
+    const value = env[name];
+    if (value === void 0 || value.trim() === "") {
+      missing.push(
+        s[field] === void 0 ? `${name} (the default when target.${field} is not set)` : `${name} (target.${field})`
+      );
+      return "";
+    }
+    return value;
+  };
+  const http = {
+    ...tuning.timeoutMs !== void 0 ? { timeoutMs: tuning.timeoutMs } : {},
+    ...tuning.retries !== void 0 ? { retries: tuning.retries } : {},
+    ...tuning.baseDelayMs !== void 0 ? { baseDelayMs: tuning.baseDelayMs } : {},
+    ...tuning.maxDelayMs !== void 0 ? { maxDelayMs: tuning.maxDelayMs } : {}
+  };
+  const make = () => {
+    switch (target.type) {
+      case "scim": {
+        const url = read("url_env");
+        const token = read("token_env");
+        return missing.length ? void 0 : new ScimConnector({ url, token, http });
+      }
+      case "webhook": {
+        const url = read("url_env");
+        const secret = read("secret_env");
+        return missing.length ? void 0 : new WebhookConnector({ url, secret, http });
+      }
+      case "postgres": {
+        const dsn = read("dsn_env");
+        if (missing.length) return void 0;
+        return new PostgresConnector({
+          dsn,
+          roles: Object.values(target.mapping),
+          ...tuning.timeoutMs !== void 0 ? { timeoutMs: tuning.timeoutMs } : {},
+          ...tuning.connectAttempts !== void 0 ? { connectAttempts: tuning.connectAttempts } : {},
+          ...tuning.connectBackoffMs !== void 0 ? { connectBackoffMs: tuning.connectBackoffMs } : {}
+        });
+      }
+      case "github-team": {
+        const token = read("token_env", "GITHUB_TOKEN");
+        if (missing.length) return void 0;
+        const baseUrl = env.GITHUB_API_URL?.trim() || void 0;
+        return new GithubTeamConnector({
+          org: String(s.org),
+          token,
+          ...baseUrl ? { baseUrl } : {},
+          http
+        });
+      }
+    }
+  };
+  let connector;
+  try {
+    connector = make();
+  } catch (err) {
+    return { ok: false, error: `${policy.path}: ${err.message}` };
+  }
+  if (!connector) {
+    return {
+      ok: false,
+      error: `${policy.path}: target ${target.type} needs the environment variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")}, which ${missing.length > 1 ? "are" : "is"} not set; set ${missing.length > 1 ? "them" : "it"} in the sync job's environment (from secrets).`
+    };
+  }
+  return { ok: true, connector };
+}
+
+// src/jobs/sync/load.ts
+function loadSyncInputs(tree) {
+  const policies = loadPolicies(tree);
+  const errors = [];
+  const failedSystems = /* @__PURE__ */ new Set();
+  for (const [key, r] of policies) {
+    if (r.ok) continue;
+    const system = policySystem(`policies/${key}.yaml`) ?? policySystem(key);
+    if (system) failedSystems.add(system);
+    errors.push(...r.errors.map((e) => system ? { ...e, system } : e));
+  }
+  const grants = [];
+  for (const file2 of tree.values()) {
+    if (!file2.path.startsWith("grants/")) continue;
+    const r = loadGrant(file2, (s) => policies.get(s));
+    if (r.ok) {
+      grants.push(r.value);
+      continue;
+    }
+    const parts = file2.path.split("/");
+    const system = parts.length >= 3 ? parts[1].toLowerCase() : void 0;
+    if (system) failedSystems.add(system);
+    errors.push(...r.errors.map((e) => system ? { ...e, system } : e));
+  }
+  return { policies, grants, failedSystems, errors };
+}
+
+// src/jobs/sync/run.ts
+async function runSync(options) {
+  const log = options.log ?? (() => {
+  });
+  const dryRun = options.dryRun ?? false;
+  const tree = options.tree ?? readTree(options.root ?? ".");
+  const inputs = loadSyncInputs(tree);
+  const usage = (message4) => {
+    log(message4);
+    return {
+      exitCode: 2,
+      dryRun,
+      plan: { entries: [], kept: [], problems: [], unchanged: {}, systems: [] },
+      summary: { ...zero(), systems: 0, failedSystems: [] },
+      reports: [],
+      loadErrors: []
+    };
+  };
+  if (inputs.policies.size === 0) {
+    return usage(
+      "sync: the tree has no policies/*.yaml; run from the repository root or pass --root."
+    );
+  }
+  const only = options.system;
+  if (only !== void 0) {
+    const p = inputs.policies.get(only);
+    if (!p) {
+      const known = [...inputs.policies.keys()].sort().join(", ");
+      return usage(
+        `sync: --system ${only}: there is no policies/${only}.yaml (systems: ${known}).`
+      );
+    }
+    if (p.ok && !p.value.target) {
+      return usage(
+        `sync: --system ${only}: policies/${only}.yaml has no target block; nothing to sync.`
+      );
+    }
+  }
+  const selected = (s) => only === void 0 || s === only || s === void 0;
+  const loadErrors = inputs.errors.filter((e) => selected(e.system));
+  for (const e of loadErrors) log(`error ${e.code}: ${e.message}`);
+  for (const s of [...inputs.failedSystems].filter(selected).sort()) {
+    log(`${s}: a policy or grant file failed to load; ${s} gets no removals in this run.`);
+  }
+  const systems = [...inputs.policies].filter(([s, r]) => r.ok && r.value.target && selected(s)).map(([s]) => s).sort();
+  const connectors = /* @__PURE__ */ new Map();
+  for (const s of systems) {
+    const r = inputs.policies.get(s);
+    if (r.ok) connectors.set(s, buildConnector(r.value, options.env, options.tuning));
+  }
+  const done = await executeSync({
+    policies: inputs.policies,
+    grants: inputs.grants,
+    failedSystems: inputs.failedSystems,
+    now: options.now,
+    ...options.refuse ? { refuse: options.refuse } : {},
+    systems,
+    connectors,
+    dryRun,
+    log
+  });
+  for (const p of done.plan.problems) log(`${p.system}: ${p.message}`);
+  const failedSystems = /* @__PURE__ */ new Set();
+  for (const r of done.reports) if (r.errors.length > 0) failedSystems.add(r.system);
+  for (const p of done.plan.problems) failedSystems.add(p.system);
+  for (const s of inputs.failedSystems) if (selected(s)) failedSystems.add(s);
+  const failed = failedSystems.size > 0 || loadErrors.length > 0;
+  const summary2 = {
+    ...done.summary,
+    systems: systems.length,
+    failedSystems: [...failedSystems].sort()
+  };
+  log(
+    `sync${dryRun ? " (dry run)" : ""}: ${dryRun ? "would add" : "added"} ${summary2.added}, ${dryRun ? "would remove" : "removed"} ${summary2.removed}, unchanged ${summary2.unchanged}, failed ${summary2.failed}, ${summary2.requests} target request(s); ${summary2.failedSystems.length === 0 ? "all systems ok" : `failed: ${summary2.failedSystems.join(", ")}`}`
+  );
+  return {
+    exitCode: failed ? 1 : 0,
+    dryRun,
+    plan: done.plan,
+    summary: summary2,
+    reports: done.reports,
+    loadErrors
+  };
+}
+function zero() {
+  return { added: 0, removed: 0, unchanged: 0, failed: 0, requests: 0 };
+}
+
+// src/action/sync-command.ts
+async function runSyncCommand(inputs, port, runner) {
+  const defaultBranch = runner.event.repository?.default_branch ?? await port.getDefaultBranch();
+  const checkout = readCheckout(inputs.basePath, runner.workspace);
+  assertDefaultBranch(
+    checkout,
+    inputs.basePath,
+    defaultBranch,
+    await port.getBranchSha(defaultBranch)
+  );
+  const result = await runSync({
+    tree: checkout.tree,
+    now: runner.now(),
+    dryRun: inputs.dryRun,
+    ...inputs.system ? { system: inputs.system } : {},
+    env: runner.env,
+    log: (line3) => runner.info(line3)
+  });
+  mkdirSync3(runner.tempDir, { recursive: true });
+  const planPath = join5(runner.tempDir, "jit-sync-plan.json");
+  writeFileSync3(planPath, `${JSON.stringify(result.plan.entries, null, 2)}
+`);
+  runner.setOutput("plan-path", planPath);
+  const s = result.summary;
+  const line2 = `${result.dryRun ? "dry run: " : ""}${s.systems} system(s): ${s.added} added, ${s.removed} removed, ${s.unchanged} unchanged, ${s.failed} failed${s.failedSystems.length ? ` (failed: ${s.failedSystems.join(", ")})` : ""}`;
+  const rows = result.plan.entries.map(
+    (e) => `| ${e.system} | ${e.role} | ${e.action} | ${e.target_group.replace(/\|/g, "\\|")} | ${e.reason.replace(/\|/g, "\\|")} |`
+  );
+  await runner.summary(
+    [
+      `### jit-access sync`,
+      "",
+      line2,
+      "",
+      ...rows.length ? ["| system | role | action | group | reason |", "|---|---|---|---|---|", ...rows] : ["Nothing to change."]
+    ].join("\n")
+  );
+  for (const e of result.loadErrors)
+    runner.error(`${e.path}: load failed, no removals for its system`, { file: e.path });
+  runner.info(line2);
+  if (result.exitCode !== 0) runner.fail(`sync: ${line2}`);
+}
+
 // src/action/main.ts
 async function run(env = process.env) {
   const parsed = readInputs(envInputs(env));
@@ -48806,7 +56365,8 @@ async function run(env = process.env) {
   const runner = actionsRunner(env);
   try {
     if (inputs.command === "evaluate") await runEvaluate(inputs, port, runner);
-    else setFailed(`command ${inputs.command} is not available in this version`);
+    else if (inputs.command === "expire") await runExpire(inputs, port, runner);
+    else await runSyncCommand(inputs, port, runner);
   } catch (e) {
     if (e instanceof BudgetExceeded) setFailed(e.message);
     else setFailed(`jit-access ${inputs.command}: ${e.message}`);

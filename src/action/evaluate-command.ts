@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Decision } from '../core/evaluate/decision.js';
 import { evaluate } from '../core/evaluate/evaluate.js';
-import { readTree } from '../fs/read-tree.js';
 import { gatherSnapshot } from '../github/gather.js';
 import type { GitHubPort } from '../github/port.js';
+import { assertDefaultBranch, readCheckout } from './checkout.js';
 import { pullRequestOf } from './event.js';
 import type { ActionInputs } from './inputs.js';
 import { mergeMessage } from './merge.js';
@@ -32,13 +31,8 @@ export async function runEvaluate(
   const defaultBranch =
     (runner.event as { repository?: { default_branch?: string } }).repository?.default_branch ??
     (await port.getDefaultBranch());
-  const base = trustedBase(inputs.basePath, runner.workspace);
-  const current = await port.getBranchSha(defaultBranch);
-  if (base.sha !== current) {
-    throw new Error(
-      `base-path ${inputs.basePath} is at ${base.sha.slice(0, 12)} but ${defaultBranch} is at ${current.slice(0, 12)}; check out the default branch (actions/checkout with ref: ${defaultBranch}) and never the pull request. If ${defaultBranch} just moved, re-run the job.`,
-    );
-  }
+  const base = readCheckout(inputs.basePath, runner.workspace);
+  assertDefaultBranch(base, inputs.basePath, defaultBranch, await port.getBranchSha(defaultBranch));
 
   const { snapshot, pr } = await gatherSnapshot({
     port,
@@ -84,21 +78,4 @@ export async function runEvaluate(
   runner.setOutput('snapshot-path', snapshotPath);
   runner.info(`verdict ${decision.verdict}: ${decision.summary} (${port.requests} API requests)`);
   if (decision.verdict === 'denied') runner.fail(`access request denied: ${decision.summary}`);
-}
-
-/** Reads the default-branch checkout (trusted) and its commit. Never the PR head. */
-function trustedBase(basePath: string, workspace: string) {
-  const dir = join(workspace, basePath);
-  let sha: string;
-  try {
-    sha = execFileSync('git', ['-C', dir, 'rev-parse', 'HEAD'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-  } catch {
-    throw new Error(
-      `base-path ${basePath} is not a git checkout; add actions/checkout of the default branch before this step`,
-    );
-  }
-  return { sha, tree: readTree(dir) };
 }

@@ -1,10 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkTree } from '../core/check.js';
 import { formatInstant } from '../core/time.js';
 import type { Tree } from '../core/tree.js';
-import { readTree } from '../fs/read-tree.js';
 import type { ExpiryPort } from '../github/port.js';
 import { BudgetExceeded } from '../github/rest.js';
 import {
@@ -19,6 +17,7 @@ import { gatherOpenPrs, inspectRequests, tipGrantBlobs } from '../jobs/expire/ga
 import { originalPullRequests } from '../jobs/expire/origin.js';
 import { EXPIRED_LABEL, type ExpiryPlan, type LoadError, planExpiry } from '../jobs/expire/plan.js';
 import { summaryMarkdown } from '../jobs/expire/render.js';
+import { type Checkout, readCheckout } from './checkout.js';
 import type { ActionInputs } from './inputs.js';
 import { gitBlobSha } from './merge.js';
 import type { Runner } from './runner.js';
@@ -81,13 +80,6 @@ interface RunState {
   notes: string[];
   tip?: string;
   uninspected?: number[];
-}
-
-interface Checkout {
-  dir: string;
-  sha: string;
-  treeSha: string;
-  tree: Tree;
 }
 
 async function expire(
@@ -269,26 +261,6 @@ async function report(
 }
 
 /** The default-branch checkout (trusted) with its commit and tree. Never a pull request. */
-function readCheckout(basePath: string, workspace: string): Checkout {
-  const dir = join(workspace, basePath);
-  const git = (rev: string) =>
-    execFileSync('git', ['-C', dir, 'rev-parse', rev], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-  let sha: string;
-  let treeSha: string;
-  try {
-    sha = git('HEAD');
-    treeSha = git('HEAD^{tree}');
-  } catch {
-    throw new Error(
-      `base-path ${basePath} is not a git checkout; add actions/checkout of the default branch before this step`,
-    );
-  }
-  return { dir, sha, treeSha, tree: readTree(dir) };
-}
-
 /** Grant files (anything under grants/) that did not load, with their findings. */
 function grantLoadErrors(tree: Tree, check: ReturnType<typeof checkTree>): LoadError[] {
   const loaded = new Set(check.loaded.map((g) => g.path));

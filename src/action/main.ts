@@ -6,6 +6,7 @@ import { runEvaluate } from './evaluate-command.js';
 import { runExpire } from './expire-command.js';
 import { envInputs, readInputs } from './inputs.js';
 import type { Runner } from './runner.js';
+import { runSyncCommand } from './sync-command.js';
 
 /**
  * The action's entry: read and validate inputs, build the GitHub port, run the command, and the
@@ -36,7 +37,7 @@ export async function run(env: Record<string, string | undefined> = process.env)
   try {
     if (inputs.command === 'evaluate') await runEvaluate(inputs, port, runner);
     else if (inputs.command === 'expire') await runExpire(inputs, port, runner);
-    else core.setFailed(`command ${inputs.command} is not available in this version`);
+    else await runSyncCommand(inputs, port, runner);
   } catch (e) {
     if (e instanceof BudgetExceeded) core.setFailed(e.message);
     else core.setFailed(`jit-access ${inputs.command}: ${(e as Error).message}`);

@@ -44,7 +44,14 @@ export function parseOutputs(text: string): Record<string, string> {
  */
 export async function runAction(
   fake: FakeGitHub,
-  opts: { eventName: string; payload: unknown; inputs: Record<string, string>; workspace?: string },
+  opts: {
+    eventName: string;
+    payload: unknown;
+    inputs: Record<string, string>;
+    workspace?: string;
+    /** Extra step environment (connector secrets). */
+    env?: Record<string, string>;
+  },
 ): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'jit-runner-'));
   const workspace = opts.workspace ?? join(dir, 'workspace');
@@ -65,6 +72,7 @@ export async function runAction(
       HOME: process.env.HOME ?? dir,
       ...env,
       GITHUB_WORKSPACE: workspace,
+      ...opts.env,
       ...inputs,
     },
     cwd: workspace,

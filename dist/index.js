@@ -14954,7 +14954,7 @@ var require_util4 = __commonJS({
     var { getEncoding } = require_encoding();
     var { serializeAMimeType, parseMIMEType } = require_data_url();
     var { types: types2 } = __require("node:util");
-    var { StringDecoder } = __require("string_decoder");
+    var { StringDecoder: StringDecoder2 } = __require("string_decoder");
     var { btoa: btoa2 } = __require("node:buffer");
     var staticPropertyDescriptors = {
       enumerable: true,
@@ -15045,7 +15045,7 @@ var require_util4 = __commonJS({
             dataURL += serializeAMimeType(parsed);
           }
           dataURL += ";base64,";
-          const decoder = new StringDecoder("latin1");
+          const decoder = new StringDecoder2("latin1");
           for (const chunk of bytes) {
             dataURL += btoa2(decoder.write(chunk));
           }
@@ -15074,7 +15074,7 @@ var require_util4 = __commonJS({
         }
         case "BinaryString": {
           let binaryString = "";
-          const decoder = new StringDecoder("latin1");
+          const decoder = new StringDecoder2("latin1");
           for (const chunk of bytes) {
             binaryString += decoder.write(chunk);
           }
@@ -23559,13 +23559,13 @@ var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
-    function resolveBlockScalar(ctx, scalar, onError) {
-      const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+    function resolveBlockScalar(ctx, scalar2, onError) {
+      const start = scalar2.offset;
+      const header = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
+      const lines = scalar2.source ? splitLines(scalar2.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content = lines[i][1];
@@ -23577,12 +23577,12 @@ var require_resolve_block_scalar = __commonJS({
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start + header.length;
-        if (scalar.source)
-          end2 += scalar.source.length;
+        if (scalar2.source)
+          end2 += scalar2.source.length;
         return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar2.indent + header.indent;
+      let offset = scalar2.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
@@ -23660,7 +23660,7 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
+      const end = start + header.length + scalar2.source.length;
       return { value, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
@@ -23743,8 +23743,8 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar, strict, onError) {
-      const { offset, type, source, end } = scalar;
+    function resolveFlowScalar(scalar2, strict, onError) {
+      const { offset, type, source, end } = scalar2;
       let _type;
       let value;
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
@@ -23763,7 +23763,7 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
+          onError(scalar2, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
           return {
             value: "",
             type: null,
@@ -23978,26 +23978,26 @@ var require_compose_scalar = __commonJS({
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
         tag = ctx.schema[identity.SCALAR];
-      let scalar;
+      let scalar2;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar2 = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar2 = new Scalar.Scalar(value);
       }
-      scalar.range = range;
-      scalar.source = value;
+      scalar2.range = range;
+      scalar2.source = value;
       if (type)
-        scalar.type = type;
+        scalar2.type = type;
       if (tagName)
-        scalar.tag = tagName;
+        scalar2.tag = tagName;
       if (tag.format)
-        scalar.format = tag.format;
+        scalar2.format = tag.format;
       if (comment)
-        scalar.comment = comment;
-      return scalar;
+        scalar2.comment = comment;
+      return scalar2;
     }
     function findScalarTagByName(schema, value, tagName, tagToken, onError) {
       if (tagName === "!")
@@ -25825,37 +25825,37 @@ var require_parser = __commonJS({
           };
         }
       }
-      *scalar(scalar) {
+      *scalar(scalar2) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
           let sep2;
-          if (scalar.end) {
-            sep2 = scalar.end;
+          if (scalar2.end) {
+            sep2 = scalar2.end;
             sep2.push(this.sourceToken);
-            delete scalar.end;
+            delete scalar2.end;
           } else
             sep2 = [this.sourceToken];
           const map = {
             type: "block-map",
-            offset: scalar.offset,
-            indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep2 }]
+            offset: scalar2.offset,
+            indent: scalar2.indent,
+            items: [{ start, key: scalar2, sep: sep2 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
         } else
-          yield* this.lineEnd(scalar);
+          yield* this.lineEnd(scalar2);
       }
-      *blockScalar(scalar) {
+      *blockScalar(scalar2) {
         switch (this.type) {
           case "space":
           case "comment":
           case "newline":
-            scalar.props.push(this.sourceToken);
+            scalar2.props.push(this.sourceToken);
             return;
           case "scalar":
-            scalar.source = this.source;
+            scalar2.source = this.source;
             this.atNewLine = true;
             this.indent = 0;
             if (this.onNewLine) {
@@ -29424,7 +29424,7 @@ var require_compile = __commonJS({
       }
     }
     exports.compileSchema = compileSchema;
-    function resolveRef(root, baseId, ref) {
+    function resolveRef2(root, baseId, ref) {
       var _a;
       ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, ref);
       const schOrFunc = root.refs[ref];
@@ -29441,7 +29441,7 @@ var require_compile = __commonJS({
         return;
       return root.refs[ref] = inlineOrCompile.call(this, _sch);
     }
-    exports.resolveRef = resolveRef;
+    exports.resolveRef = resolveRef2;
     function inlineOrCompile(sch) {
       if ((0, resolve_1.inlineRef)(sch.schema, this.opts.inlineRefs))
         return sch.schema;
@@ -35696,7 +35696,7 @@ var require_utils4 = __commonJS({
     var nodeCrypto = __require("crypto");
     module.exports = {
       postgresMd5PasswordHash,
-      randomBytes,
+      randomBytes: randomBytes2,
       deriveKey,
       sha256,
       hashByName,
@@ -35706,7 +35706,7 @@ var require_utils4 = __commonJS({
     var webCrypto = nodeCrypto.webcrypto || globalThis.crypto;
     var subtleCrypto = webCrypto.subtle;
     var textEncoder = new TextEncoder();
-    function randomBytes(length) {
+    function randomBytes2(length) {
       return webCrypto.getRandomValues(Buffer.alloc(length));
     }
     async function md5(string) {
@@ -37141,7 +37141,7 @@ var require_serializer = __commonJS({
       68
       /* code.describe */
     );
-    var describe2 = (msg) => {
+    var describe3 = (msg) => {
       return msg.name ? cstringMessage(68, `${msg.type}${msg.name || ""}`) : msg.type === "P" ? emptyDescribePortal : emptyDescribeStatement;
     };
     var close = (msg) => {
@@ -37184,7 +37184,7 @@ var require_serializer = __commonJS({
       parse: parse3,
       bind: bind2,
       execute,
-      describe: describe2,
+      describe: describe3,
       close,
       flush: () => flushBuffer,
       sync: () => syncBuffer,
@@ -37870,7 +37870,7 @@ var require_split2 = __commonJS({
   "node_modules/split2/index.js"(exports, module) {
     "use strict";
     var { Transform } = __require("stream");
-    var { StringDecoder } = __require("string_decoder");
+    var { StringDecoder: StringDecoder2 } = __require("string_decoder");
     var kLast = /* @__PURE__ */ Symbol("last");
     var kDecoder = /* @__PURE__ */ Symbol("decoder");
     function transform(chunk, enc, cb) {
@@ -37950,7 +37950,7 @@ var require_split2 = __commonJS({
       options.readableObjectMode = true;
       const stream = new Transform(options);
       stream[kLast] = "";
-      stream[kDecoder] = new StringDecoder("utf8");
+      stream[kDecoder] = new StringDecoder2("utf8");
       stream.matcher = matcher;
       stream.mapper = mapper;
       stream.maxLength = options.maxLength;
@@ -53833,8 +53833,8 @@ function inertText(s, maxLen = TEXT_MAX) {
   return inertInline(s, maxLen);
 }
 function inertInline(s, maxLen = INLINE_MAX) {
-  const oneLine2 = cleanText(s).replace(/[ \t]*\n[ \t\n]*/g, " ").replace(/\t/g, " ");
-  const { text, dropped } = cap(oneLine2, maxLen);
+  const oneLine3 = cleanText(s).replace(/[ \t]*\n[ \t\n]*/g, " ").replace(/\t/g, " ");
+  const { text, dropped } = cap(oneLine3, maxLen);
   return codeSpans(text) + marker(dropped, " ");
 }
 function inertBlock(s, maxLen = BLOCK_MAX) {
@@ -54914,6 +54914,7 @@ function readInputs(read) {
     requestTtlMs: ttl ?? 72 * 36e5,
     apiBudget: Number(budgetText) || 200,
     dryRun: bool("dry-run", false),
+    requireProvenance: bool("require-provenance", false),
     ...system ? { system } : {}
   };
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value };
@@ -54922,6 +54923,614 @@ function readInputs(read) {
 // src/action/sync-command.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
 import { join as join5 } from "node:path";
+
+// src/core/load/yaml-flat.ts
+function parseFlatYaml(text) {
+  if (!/^[\x20-\x7e\n]*$/.test(text)) return void 0;
+  const out = /* @__PURE__ */ Object.create(null);
+  let keys = 0;
+  for (const line2 of text.split("\n")) {
+    if (line2 === "" || line2[0] === "#") continue;
+    const m = LINE.exec(line2);
+    if (!m) return void 0;
+    const key = m[1];
+    const raw = m[2];
+    if (FORBIDDEN.has(key) || key in out) return void 0;
+    const value = scalar(raw);
+    if (value === void 0) return void 0;
+    out[key] = value;
+    keys++;
+  }
+  if (keys === 0) return void 0;
+  return { ...out };
+}
+var LINE = /^([A-Za-z0-9_][A-Za-z0-9_-]*): (\S.*)$/;
+var FORBIDDEN = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
+function scalar(raw) {
+  if (raw[0] === '"') return /^"[^"\\]*"$/.test(raw) ? raw.slice(1, -1) : void 0;
+  if (raw[0] === "'") return /^'[^']*'$/.test(raw) ? raw.slice(1, -1) : void 0;
+  if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(raw)) return void 0;
+  if (/[[\]{}]|: | #|[: ]$/.test(raw)) return void 0;
+  return raw;
+}
+
+// src/core/audit/content.ts
+var SYMLINK = { fields: {}, problem: "the file is a symbolic link, not a grant" };
+var SUBMODULE = { fields: {}, problem: "the path is a submodule, not a grant" };
+var NONE = { fields: {}, problem: "no content" };
+function contentReader(blobs) {
+  const cache2 = /* @__PURE__ */ new Map();
+  return (blob, mode, path) => {
+    if (blob === null) return NONE;
+    if (mode === "120000") return SYMLINK;
+    if (mode === "160000") return SUBMODULE;
+    let c = cache2.get(blob);
+    if (!c) {
+      c = readContent(blobs.get(blob), path);
+      cache2.set(blob, c);
+    }
+    return c;
+  };
+}
+function readContent(b, path) {
+  if (!b) {
+    return {
+      fields: {},
+      problem: "the content is not in this clone (shallow or partial clone); fetch the full history"
+    };
+  }
+  if (!b.bytes) {
+    return {
+      fields: {},
+      problem: `the file is ${b.size} bytes, over the ${GRANT_MAX_BYTES / 1024} KiB limit of a grant file`
+    };
+  }
+  const text = decodeFile(b.bytes, path, GRANT_MAX_BYTES);
+  if (!text.ok) return { fields: {}, problem: withoutPath(text.errors[0].message, path) };
+  let fields = parseFlatYaml(text.value);
+  if (!fields) {
+    const parsed = parseStrictYaml(text.value, {
+      schema: "failsafe",
+      maxDepth: GRANT_MAX_DEPTH,
+      path
+    });
+    if (!parsed.ok) return { fields: {}, problem: withoutPath(parsed.errors[0].message, path) };
+    fields = {};
+    for (const [k, v] of Object.entries(parsed.value)) if (typeof v === "string") fields[k] = v;
+  }
+  const out = { fields };
+  const problems = [];
+  for (const key of ["starts_at", "expires_at"]) {
+    const v = fields[key];
+    if (v === void 0) continue;
+    const t = parseInstant(v);
+    if (t.ok) {
+      if (key === "starts_at") out.startsAt = t.ms;
+      else out.expiresAt = t.ms;
+      out[key] = formatInstant(t.ms);
+    } else problems.push(`${key} "${oneLine2(v, 40)}" ${t.why}`);
+  }
+  if (fields.expires_at === void 0) problems.push("expires_at is missing");
+  if (problems.length > 0) out.problem = problems.join("; ");
+  return out;
+}
+function withoutPath(message4, path) {
+  return message4.startsWith(`${path}`) ? message4.slice(path.length).replace(/^:\d*:?\s*/, "") : message4;
+}
+function oneLine2(s, max = 120) {
+  const t = cleanText(s).replace(/\s+/g, " ").trim();
+  return t.length > max ? `${t.slice(0, max - 1)}\u2026` : t;
+}
+function contentAsGrant(path, c) {
+  const where = parseGrantPath(path);
+  if (!where.ok || c.problem || c.expiresAt === void 0) return void 0;
+  const f = c.fields;
+  return {
+    path,
+    system: where.value.system,
+    name: where.value.name,
+    requester: f.requester ?? "",
+    subject: f.subject ?? f.requester ?? "",
+    role: f.role ?? "",
+    ...f.ticket !== void 0 ? { ticket: f.ticket } : {},
+    justification: f.justification ?? "",
+    ...c.startsAt !== void 0 ? { startsAt: c.startsAt } : {},
+    expiresAt: c.expiresAt,
+    fields: f
+  };
+}
+
+// src/core/audit/history.ts
+var shortSha = (sha) => sha.slice(0, 12);
+
+// src/core/audit/events.ts
+function grantTrailer(t, path) {
+  for (let i = t.grants.length - 1; i >= 0; i--)
+    if (t.grants[i].grant === path) return t.grants[i];
+  return void 0;
+}
+function pullRequestFromSubject(message4) {
+  const subject = message4.split("\n", 1)[0].trim();
+  const m = /^Merge pull request #([0-9]{1,9})\b/.exec(subject) ?? /\(#([0-9]{1,9})\)$/.exec(subject);
+  return m ? Number(m[1]) : null;
+}
+
+// src/core/audit/verify.ts
+function verifyProvenance(history, tree) {
+  const state = replay(history.commits);
+  const read = contentReader(history.blobs);
+  const paths = /* @__PURE__ */ new Set();
+  for (const p of state.keys()) if (!tree || tree.has(p)) paths.add(p);
+  if (tree) for (const p of tree.keys()) paths.add(p);
+  const provenance = /* @__PURE__ */ new Map();
+  const findings = [];
+  for (const path of [...paths].sort()) {
+    if (!parseGrantPath(path).ok) continue;
+    const o = state.get(path);
+    const problem = o ? treeMismatch(path, o, tree) ?? originProblem(path, o, read) : unexplained(path);
+    if (problem) {
+      findings.push(problem);
+      provenance.set(path, { ok: false, finding: problem });
+    } else {
+      const c = o.commit;
+      provenance.set(path, {
+        ok: true,
+        commit: c.sha,
+        pull_request: parseTrailers(c.message).pr ?? pullRequestFromSubject(c.message)
+      });
+    }
+  }
+  return { provenance, findings };
+}
+function replay(commits) {
+  const state = /* @__PURE__ */ new Map();
+  for (const commit of commits) {
+    const trailers = parseTrailers(commit.message);
+    for (const ch of commit.changes) {
+      if (ch.status === "D" || ch.status === "R") state.delete(ch.oldPath ?? ch.path);
+      if (ch.status === "D") continue;
+      const trailer = grantTrailer(trailers, ch.path);
+      const prev = ch.status === "M" || ch.status === "T" ? state.get(ch.path) : void 0;
+      state.set(ch.path, {
+        commit,
+        blob: ch.newBlob,
+        mode: ch.newMode,
+        oldBlob: ch.oldBlob,
+        oldMode: ch.oldMode,
+        trailer,
+        approved: trailer ? commit : prev?.approved
+      });
+    }
+  }
+  return state;
+}
+function originProblem(path, o, read) {
+  const c = o.commit;
+  if (!o.trailer) {
+    if (o.approved) {
+      return provenanceFinding(
+        path,
+        c,
+        `${path}: approved in commit ${describe(o.approved)}, but changed afterwards by commit ${describe(c)} without a Jit-Grant trailer for this path, so the content on the branch is not what was approved. Revert ${shortSha(c.sha)} or request the change through a pull request.`
+      );
+    }
+    return provenanceFinding(
+      path,
+      c,
+      `${path}: introduced by commit ${describe(c)} without a Jit-Grant trailer for this path (in the message's last paragraph), so it did not arrive through an approved merge. Remove the file (removal needs no approval) and request the access through a pull request.`
+    );
+  }
+  const content = read(o.blob, o.mode, path);
+  const mismatch = trailerMismatch(o.trailer, content);
+  if (mismatch) {
+    return provenanceFinding(
+      path,
+      c,
+      `${path}: commit ${describe(c)} carries a Jit-Grant trailer for this path, but ${mismatch}, so the trailer does not describe the file. Remove the file and request the access through a pull request.`
+    );
+  }
+  if (o.trailer.change === "narrowed" && o.oldBlob !== null) {
+    const before = contentAsGrant(path, read(o.oldBlob, o.oldMode, path));
+    const after = contentAsGrant(path, content);
+    if (!before || !after || !isNarrowing(before, after)) {
+      return provenanceFinding(
+        path,
+        c,
+        `${path}: commit ${describe(c)} says Jit-Change: narrowed for this path, but the change is not a pure narrowing (only an earlier expires_at or a later starts_at is), so it was not approved as what it does. Revert ${shortSha(c.sha)} or request the change through a pull request.`
+      );
+    }
+  }
+  return void 0;
+}
+function trailerMismatch(t, content) {
+  if (t.expiresAt !== void 0) {
+    const file2 = content.fields.expires_at;
+    const trailer = parseInstant(t.expiresAt);
+    const same = trailer.ok && content.expiresAt !== void 0 && trailer.ms === content.expiresAt;
+    if (!same) {
+      return `its Jit-Expires-At is ${oneLine2(t.expiresAt, 40)} while the file's expires_at is ${file2 === void 0 ? "(none)" : oneLine2(file2, 40)}`;
+    }
+  }
+  if (t.requestedBy !== void 0 && t.change !== "narrowed") {
+    const file2 = content.fields.requester;
+    if (file2 === void 0 || file2.toLowerCase() !== t.requestedBy.toLowerCase()) {
+      return `its Jit-Requested-By is ${oneLine2(t.requestedBy, 40)} while the file's requester is ${file2 === void 0 ? "(none)" : oneLine2(file2, 40)}`;
+    }
+  }
+  return void 0;
+}
+function treeMismatch(path, o, tree) {
+  const h = tree?.get(path);
+  if (!tree || h && h.blob === o.blob) return void 0;
+  return provenanceFinding(
+    path,
+    o.commit,
+    `${path}: the audited commit holds blob ${h ? shortSha(h.blob) : "(none)"}, but its history ends with blob ${o.blob ? shortSha(o.blob) : "(none)"} from commit ${describe(o.commit)}; the history does not explain the file (rewritten history or an incomplete clone). Fetch the full history and verify again.`
+  );
+}
+function unexplained(path) {
+  return {
+    code: "E_PROVENANCE",
+    path,
+    commit: null,
+    message: `${path}: is on the audited commit, but no commit of its first-parent history introduced it (a shallow clone or grafted history). Fetch the full history (actions/checkout with fetch-depth: 0) and verify again.`
+  };
+}
+var provenanceFinding = (path, commit, message4) => ({ code: "E_PROVENANCE", message: message4, path, commit: commit.sha });
+function describe(c) {
+  const subject = c.message.split("\n", 1)[0] ?? "";
+  return `${shortSha(c.sha)} (${formatInstant(c.committerTime)}, ${oneLine2(c.author, 60)}, "${oneLine2(subject, 72)}")`;
+}
+
+// src/audit/git-run.ts
+import { spawn } from "node:child_process";
+var GitError = class extends Error {
+  constructor(message4, stderr, code) {
+    super(message4);
+    this.stderr = stderr;
+    this.code = code;
+  }
+  stderr;
+  code;
+};
+var GIT_PREFIX = ["-c", "log.showSignature=false", "-c", "core.quotePath=false"];
+function spawnGit(cwd, args, onStdout, okCodes = []) {
+  const child = spawn("git", ["--literal-pathspecs", ...GIT_PREFIX, ...args], {
+    cwd,
+    env: { ...process.env, LC_ALL: "C", GIT_TERMINAL_PROMPT: "0", GIT_PAGER: "cat" },
+    stdio: ["pipe", "pipe", "pipe"]
+  });
+  child.stdin.on("error", () => {
+  });
+  const done = new Promise((resolve, reject) => {
+    const err = [];
+    let errBytes = 0;
+    child.stdout.on("data", onStdout);
+    child.stderr.on("data", (c) => {
+      if (errBytes < 64 * 1024) err.push(c);
+      errBytes += c.length;
+    });
+    child.on(
+      "error",
+      (e) => reject(new GitError(`cannot run git (${e.message}); install git and retry`, "", null))
+    );
+    child.on("close", (code) => {
+      const stderr = Buffer.concat(err).toString("utf8").trim();
+      if (code === 0 || code !== null && okCodes.includes(code)) resolve(code);
+      else
+        reject(
+          new GitError(
+            `git ${args[0]} failed (exit ${code}): ${stderr.split("\n")[0]}`,
+            stderr,
+            code
+          )
+        );
+    });
+  });
+  return { stdin: child.stdin, done };
+}
+function runGit(cwd, args, run2) {
+  const p = spawnGit(cwd, args, run2.onStdout, run2.okCodes);
+  p.stdin.end(run2.stdin ?? "");
+  return p.done;
+}
+async function gitText(cwd, args, okCodes = []) {
+  const chunks = [];
+  const code = await runGit(cwd, args, { onStdout: (c) => chunks.push(c), okCodes });
+  return { code, stdout: Buffer.concat(chunks).toString("utf8") };
+}
+
+// src/audit/git-blobs.ts
+function startBlobReader(root, maxBytes) {
+  const out = /* @__PURE__ */ new Map();
+  const asked = /* @__PURE__ */ new Set();
+  const parser = createBatchParser(maxBytes, (sha, content) => out.set(sha, content));
+  const git = spawnGit(root, ["cat-file", "--batch", "--buffer"], (c) => parser.push(c));
+  let pending = [];
+  const flush = () => {
+    if (pending.length > 0) git.stdin.write(`${pending.join("\n")}
+`);
+    pending = [];
+  };
+  return {
+    /** Asks for a blob (each id once). */
+    want(sha) {
+      if (asked.has(sha)) return;
+      asked.add(sha);
+      pending.push(sha);
+      if (pending.length >= 512) flush();
+    },
+    /** Closes the request list and waits for every answer. */
+    async finish() {
+      flush();
+      git.stdin.end();
+      await git.done;
+      parser.end();
+      return out;
+    },
+    /** Stops the process when the caller gives up (an error elsewhere). */
+    abort() {
+      git.stdin.end();
+    }
+  };
+}
+function createBatchParser(maxBytes, onBlob) {
+  let pending = Buffer.alloc(0);
+  let current = null;
+  return {
+    push(chunk) {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      for (; ; ) {
+        if (current) {
+          const take = Math.min(current.left, pending.length);
+          if (current.keep && take > 0) current.kept.push(pending.subarray(0, take));
+          current.left -= take;
+          pending = pending.subarray(take);
+          if (current.left > 0) return;
+          if (current.blob) {
+            const bytes = current.keep ? Buffer.concat(current.kept).subarray(0, current.size) : null;
+            onBlob(current.sha, { size: current.size, bytes });
+          }
+          current = null;
+        }
+        const nl = pending.indexOf(10);
+        if (nl === -1) return;
+        const header = pending.subarray(0, nl).toString("utf8");
+        pending = pending.subarray(nl + 1);
+        const m = /^([0-9a-f]{40,64}) ([a-z]+) ([0-9]+)$/.exec(header);
+        if (!m) {
+          if (/^[0-9a-f]{40,64} missing$/.test(header)) continue;
+          throw new Error(
+            `git cat-file: unexpected header ${JSON.stringify(header.slice(0, 100))}`
+          );
+        }
+        const size = Number(m[3]);
+        const blob = m[2] === "blob";
+        current = {
+          sha: m[1],
+          blob,
+          size,
+          kept: [],
+          keep: blob && size <= maxBytes,
+          left: size + 1
+        };
+      }
+    },
+    end() {
+      if (current || pending.length > 0) throw new Error("git cat-file: output ended mid-object");
+    }
+  };
+}
+
+// src/audit/git-log.ts
+import { randomBytes } from "node:crypto";
+import { StringDecoder } from "node:string_decoder";
+var FIELDS = ["%H", "%P", "%at", "%ct", "%an <%ae>", "%cn <%ce>", "%B"];
+function gitLogArgs(sha, mark) {
+  const format = `%x00${mark}%x00${FIELDS.join("%x00")}%x00`;
+  return [
+    "log",
+    "--first-parent",
+    "--reverse",
+    "--root",
+    "--diff-merges=first-parent",
+    "-M",
+    "--raw",
+    "--no-abbrev",
+    "-z",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    `--format=${format}`,
+    sha,
+    "--",
+    "grants/"
+  ];
+}
+async function readLog(root, sha, onCommit) {
+  const mark = `JIT-AUDIT-${randomBytes(12).toString("hex")}`;
+  const parser = createLogParser(mark, onCommit);
+  const decoder = new StringDecoder("utf8");
+  await runGit(root, gitLogArgs(sha, mark), { onStdout: (c) => parser.push(decoder.write(c)) });
+  parser.push(decoder.end());
+  parser.end();
+}
+function createLogParser(mark, onCommit) {
+  const sep2 = `\0${mark}\0`;
+  let buf = "";
+  let scanFrom = sep2.length;
+  const flush = (record) => onCommit(parseRecord(record));
+  return {
+    push(text) {
+      buf += text;
+      for (; ; ) {
+        const at = buf.indexOf(sep2, scanFrom);
+        if (at === -1) {
+          scanFrom = Math.max(sep2.length, buf.length - sep2.length + 1);
+          return;
+        }
+        if (!buf.startsWith(sep2)) throw new Error("git log: output does not start with a record");
+        flush(buf.slice(sep2.length, at));
+        buf = buf.slice(at);
+        scanFrom = sep2.length;
+      }
+    },
+    end() {
+      if (buf === "") return;
+      if (!buf.startsWith(sep2)) throw new Error("git log: output does not start with a record");
+      flush(buf.slice(sep2.length));
+      buf = "";
+    }
+  };
+}
+var RAW = /^\n?:([0-7]{6}) ([0-7]{6}) ([0-9a-f]{40,64}) ([0-9a-f]{40,64}) ([A-Z])([0-9]*)$/;
+function parseRecord(record) {
+  const tokens = record.split("\0");
+  if (tokens.length < FIELDS.length) {
+    throw new Error(`git log: a record has ${tokens.length} fields, expected ${FIELDS.length}`);
+  }
+  const [sha, parents, at, ct, author, committer, message4] = tokens;
+  const changes = [];
+  for (let i = FIELDS.length; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t === "" || t === "\n") continue;
+    const m = RAW.exec(t);
+    if (!m) throw new Error(`git log: unexpected raw diff entry ${JSON.stringify(t.slice(0, 80))}`);
+    const [, oldMode, newMode, oldBlob, newBlob, letter] = m;
+    const status = statusOf(letter);
+    const first = tokens[++i];
+    if (first === void 0) throw new Error("git log: a raw diff entry has no path");
+    const zero2 = /^0+$/;
+    const change = {
+      status,
+      path: first,
+      oldBlob: zero2.test(oldBlob) ? null : oldBlob,
+      newBlob: zero2.test(newBlob) ? null : newBlob,
+      oldMode,
+      newMode
+    };
+    if (status === "R") {
+      const second = tokens[++i];
+      if (second === void 0) throw new Error("git log: a rename has no new path");
+      change.oldPath = first;
+      change.path = second;
+    }
+    changes.push(change);
+  }
+  changes.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return {
+    sha,
+    parents: parents === "" ? [] : parents.split(" "),
+    authorTime: Number(at) * 1e3,
+    committerTime: Number(ct) * 1e3,
+    author,
+    committer,
+    message: message4,
+    changes
+  };
+}
+function statusOf(letter) {
+  if (letter === "A" || letter === "M" || letter === "D" || letter === "R" || letter === "T")
+    return letter;
+  throw new Error(`git log: unexpected change status ${letter}`);
+}
+
+// src/audit/history.ts
+var HistoryInputError = class extends Error {
+};
+async function loadHistory(root, ref, opts = {}) {
+  const { head, shallow } = await resolveRef(root, ref);
+  if (head === null) return { head, shallow, commits: [], blobs: /* @__PURE__ */ new Map(), tree: /* @__PURE__ */ new Map() };
+  const commits = [];
+  const reader = startBlobReader(root, GRANT_MAX_BYTES);
+  try {
+    await readLog(root, head, (c) => {
+      commits.push(c);
+      for (const ch of c.changes) {
+        if (ch.oldBlob && ch.oldMode !== "160000") reader.want(ch.oldBlob);
+        if (ch.newBlob && ch.newMode !== "160000") reader.want(ch.newBlob);
+      }
+    });
+  } catch (e) {
+    reader.abort();
+    throw e;
+  }
+  const blobs = await reader.finish();
+  const out = { head, shallow, commits, blobs };
+  if (opts.withTree) out.tree = await readGrantsTree(root, head);
+  return out;
+}
+async function resolveRef(root, ref) {
+  if (ref.startsWith("-") || ref.includes("\0")) {
+    throw new HistoryInputError(`--ref "${ref}" is not a git ref; name a branch, tag or commit.`);
+  }
+  let r;
+  try {
+    r = await gitText(
+      root,
+      [
+        "rev-parse",
+        "--is-shallow-repository",
+        "--show-prefix",
+        "--verify",
+        "--quiet",
+        "--end-of-options",
+        `${ref}^{commit}`
+      ],
+      [1]
+    );
+  } catch (e) {
+    if (e instanceof GitError && e.code !== null) {
+      throw new HistoryInputError(
+        `${root} is not a git repository (git: ${e.stderr.split("\n")[0]}); jit audit reads the history of the repository, so run it in a clone (with full history).`
+      );
+    }
+    throw e;
+  }
+  const [shallowLine, prefix, sha] = r.stdout.split("\n");
+  if (prefix) {
+    throw new HistoryInputError(
+      `${root} is the folder ${prefix} inside a git repository; pass the top of the repository as --root.`
+    );
+  }
+  const shallow = shallowLine === "true";
+  if (r.code === 0 && sha && /^[0-9a-f]{40,64}$/.test(sha)) return { head: sha, shallow };
+  if (ref === "HEAD") return { head: null, shallow };
+  throw new HistoryInputError(
+    `--ref "${ref}" does not name a commit in ${root}; fetch it or name an existing branch (e.g. origin/main).`
+  );
+}
+async function readGrantsTree(root, sha) {
+  const chunks = [];
+  await runGit(root, ["ls-tree", "-r", "-z", "--full-tree", sha, "--", "grants/"], {
+    onStdout: (c) => chunks.push(c)
+  });
+  const tree = /* @__PURE__ */ new Map();
+  for (const entry of Buffer.concat(chunks).toString("utf8").split("\0")) {
+    const m = /^([0-7]{6}) [a-z]+ ([0-9a-f]{40,64})\t(.+)$/s.exec(entry);
+    if (m) tree.set(m[3], { mode: m[1], blob: m[2] });
+  }
+  return tree;
+}
+
+// src/audit/provenance.ts
+async function provenanceOf(root, ref = "HEAD") {
+  const history = await loadHistory(root, ref, { withTree: true });
+  if (history.shallow) throw new HistoryInputError(shallowMessage(root));
+  return verifyProvenance(history, history.tree).provenance;
+}
+var shallowMessage = (root) => `${root} is a shallow clone: the history before its boundary is missing, so provenance cannot be proven. Fetch the full history (git fetch --unshallow, or actions/checkout with fetch-depth: 0).`;
+
+// src/jobs/sync/provenance.ts
+async function requireProvenance(root) {
+  const provenance = await provenanceOf(root);
+  return (grant) => {
+    const p = provenance.get(grant.path);
+    if (!p)
+      return `${grant.path}: no history explains this file; it is not granted (run jit audit --verify).`;
+    return p.ok ? void 0 : `${p.finding.message} It is not granted until it arrives through an approved merge.`;
+  };
+}
 
 // src/jobs/sync/member.ts
 var LOGIN2 = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/;
@@ -55507,7 +56116,7 @@ var GithubTeamConnector = class {
         });
         logins = members.map((m) => m.login);
       } catch (err) {
-        const hint2 = statusOf(err) === 404 ? ` (does team "${printable(slug)}" exist in ${this.org}?)` : "";
+        const hint2 = statusOf2(err) === 404 ? ` (does team "${printable(slug)}" exist in ${this.org}?)` : "";
         throw new Error(
           `github-team: listing members of team "${printable(slug)}": ${message(err)}${hint2}`
         );
@@ -55544,7 +56153,7 @@ var GithubTeamConnector = class {
       });
       state = data.state;
     } catch (err) {
-      if (statusOf(err) !== 404) throw err;
+      if (statusOf2(err) !== 404) throw err;
     }
     if (state !== "active") {
       throw new Error(
@@ -55560,7 +56169,7 @@ var GithubTeamConnector = class {
         });
         return false;
       } catch (err) {
-        if (statusOf(err) !== 404) throw err;
+        if (statusOf2(err) !== 404) throw err;
       }
     }
     await this.octokit.rest.teams.addOrUpdateMembershipForUserInOrg({
@@ -55583,7 +56192,7 @@ var GithubTeamConnector = class {
         username: login
       });
     } catch (err) {
-      if (statusOf(err) === 404 && !cached) return false;
+      if (statusOf2(err) === 404 && !cached) return false;
       throw err;
     }
     cached?.delete(login.toLowerCase());
@@ -55593,7 +56202,7 @@ var GithubTeamConnector = class {
 function checkLogin(login) {
   if (!LOGIN3.test(login)) throw new Error(`"${printable(login, 60)}" is not a valid GitHub login`);
 }
-function statusOf(err) {
+function statusOf2(err) {
   return err?.status;
 }
 function message(err) {
@@ -55689,7 +56298,7 @@ var PostgresConnector = class {
       client = await this.connect();
     } catch (err) {
       const error2 = `postgres: ${this.clean(err)}`;
-      return ops.map((op) => ({ op, ok: false, error: `${describe(op)}: ${error2}`, requests: 0 }));
+      return ops.map((op) => ({ op, ok: false, error: `${describe2(op)}: ${error2}`, requests: 0 }));
     }
     const results = [];
     try {
@@ -55699,7 +56308,7 @@ var PostgresConnector = class {
           const changed = await this.applyOne(client, op, counter2);
           results.push({ op, ok: true, changed, requests: counter2.n });
         } catch (err) {
-          const error2 = `${describe(op)}: ${this.clean(err)}`;
+          const error2 = `${describe2(op)}: ${this.clean(err)}`;
           results.push({ op, ok: false, error: error2, requests: counter2.n });
         }
       }
@@ -55784,7 +56393,7 @@ var PostgresConnector = class {
     return printable(redact(text, this.secrets), 300) + code;
   }
 };
-function describe(op) {
+function describe2(op) {
   return op.action === "add" ? `granting ${printable(op.group)} to ${printable(op.member)}` : `revoking ${printable(op.group)} from ${printable(op.member)}`;
 }
 function dsnSecrets(dsn) {
@@ -56313,7 +56922,8 @@ async function runSyncCommand(inputs, port, runner) {
     dryRun: inputs.dryRun,
     ...inputs.system ? { system: inputs.system } : {},
     env: runner.env,
-    log: (line3) => runner.info(line3)
+    log: (line3) => runner.info(line3),
+    ...inputs.requireProvenance ? { refuse: await requireProvenance(checkout.dir) } : {}
   });
   mkdirSync3(runner.tempDir, { recursive: true });
   const planPath = join5(runner.tempDir, "jit-sync-plan.json");

@@ -15,6 +15,7 @@ export interface ActionInputs {
   requestTtlMs: number;
   apiBudget: number;
   dryRun: boolean;
+  requireProvenance: boolean;
   system?: string;
 }
 
@@ -88,6 +89,7 @@ export function readInputs(
     requestTtlMs: ttl ?? 72 * 3_600_000,
     apiBudget: Number(budgetText) || 200,
     dryRun: bool('dry-run', false),
+    requireProvenance: bool('require-provenance', false),
     ...(system ? { system } : {}),
   };
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value };

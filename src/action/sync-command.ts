@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GitHubPort } from '../github/port.js';
+import { requireProvenance } from '../jobs/sync/provenance.js';
 import { runSync } from '../jobs/sync/run.js';
 import { assertDefaultBranch, readCheckout } from './checkout.js';
 import type { ActionInputs } from './inputs.js';
@@ -33,6 +34,7 @@ export async function runSyncCommand(
     ...(inputs.system ? { system: inputs.system } : {}),
     env: runner.env,
     log: (line) => runner.info(line),
+    ...(inputs.requireProvenance ? { refuse: await requireProvenance(checkout.dir) } : {}),
   });
   mkdirSync(runner.tempDir, { recursive: true });
   const planPath = join(runner.tempDir, 'jit-sync-plan.json');

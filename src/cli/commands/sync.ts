@@ -1,9 +1,10 @@
+import { requireProvenance } from '../../jobs/sync/provenance.js';
 import { planEntries, type RunSyncResult, runSync } from '../../jobs/sync/run.js';
 import { type CliIO, EXIT } from '../io.js';
 import { COMMON, clock, parse, rootDir } from '../options.js';
 import { table } from '../table.js';
 
-export const SYNC_HELP = `jit sync [--dry-run] [--system S] [--json] [--now RFC3339] [--root DIR]
+export const SYNC_HELP = `jit sync [--dry-run] [--system S] [--require-provenance] [--json] [--now RFC3339] [--root DIR]
 
 Makes every target system (SCIM groups, GitHub teams, PostgreSQL roles, webhooks) equal to the
 active grants: adds what an active grant backs, removes what none backs from the mapped groups
@@ -12,6 +13,9 @@ Connector settings come from the environment variables the policy names (*_env).
 
   --dry-run   read the targets and print the plan; change nothing
   --system S  only policies/S.yaml
+  --require-provenance
+              grant only files that arrived through an approved merge (jit audit --verify);
+              needs the full git history
   --json      dry run: the plan as a JSON array; otherwise the run as one JSON document
 
 Progress and errors go to stderr. Exit: 0 in sync, 1 any failure, 2 bad usage.`;
@@ -20,6 +24,7 @@ const OPTIONS = {
   ...COMMON,
   'dry-run': { type: 'boolean' },
   system: { type: 'string' },
+  'require-provenance': { type: 'boolean' },
 } as const;
 
 export async function syncCommand(args: string[], io: CliIO): Promise<number> {
@@ -37,6 +42,7 @@ export async function syncCommand(args: string[], io: CliIO): Promise<number> {
     ...(values.system !== undefined ? { system: values.system } : {}),
     env: io.env,
     log: (line) => io.err(line),
+    ...(values['require-provenance'] ? { refuse: await requireProvenance(root) } : {}),
   });
   if (result.exitCode === EXIT.usage) return EXIT.usage;
   if (values.json) io.out(JSON.stringify(jsonOf(result), null, 2));

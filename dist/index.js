@@ -40332,6 +40332,15 @@ function info(message4) {
   process.stdout.write(message4 + os4.EOL);
 }
 
+// src/github/budget.ts
+var BudgetExceeded = class extends Error {
+  constructor(budget) {
+    super(`reached the API budget of ${budget} requests; raise the api-budget input to allow more`);
+    this.budget = budget;
+  }
+  budget;
+};
+
 // node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
@@ -44382,14 +44391,7 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
   }
 );
 
-// src/github/rest.ts
-var BudgetExceeded = class extends Error {
-  constructor(budget) {
-    super(`reached the API budget of ${budget} requests; raise the api-budget input to allow more`);
-    this.budget = budget;
-  }
-  budget;
-};
+// src/github/rest-shapes.ts
 var pr = (p) => ({
   number: p.number,
   author: { login: p.user?.login ?? "ghost", id: p.user?.id ?? 0 },
@@ -44406,6 +44408,8 @@ var pr = (p) => ({
   createdAt: p.created_at,
   updatedAt: p.updated_at
 });
+
+// src/github/rest.ts
 var RestGitHub = class {
   owner;
   repo;
@@ -44637,7 +44641,10 @@ var RestGitHub = class {
       throw e;
     }
   }
-  // ---- ExpiryPort: open pull requests, statuses by context, Git data (one commit for many files)
+};
+
+// src/github/rest-expiry.ts
+var RestExpiryGitHub = class extends RestGitHub {
   async listOpenPullRequests() {
     const pulls = await this.octokit.paginate(this.octokit.rest.pulls.list, {
       ...this.r,
@@ -56965,7 +56972,7 @@ async function run(env = process.env) {
     setFailed("GITHUB_REPOSITORY is not set (owner/repo); run this inside GitHub Actions");
     return;
   }
-  const port = new RestGitHub({
+  const port = new RestExpiryGitHub({
     token: inputs.token,
     owner,
     repo,

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { checkTree } from '../core/check.js';
 import { formatInstant } from '../core/time.js';
 import type { Tree } from '../core/tree.js';
+import { BudgetExceeded } from '../github/budget.js';
 import type { ExpiryPort } from '../github/port.js';
-import { BudgetExceeded } from '../github/rest.js';
 import {
   applyRemoval,
   type CloseResult,

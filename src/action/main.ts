@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
-import { BudgetExceeded, RestGitHub } from '../github/rest.js';
+import { BudgetExceeded } from '../github/budget.js';
+import { RestExpiryGitHub } from '../github/rest-expiry.js';
 import { runEvaluate } from './evaluate-command.js';
 import { runExpire } from './expire-command.js';
 import { envInputs, readInputs } from './inputs.js';
@@ -26,7 +27,7 @@ export async function run(env: Record<string, string | undefined> = process.env)
     core.setFailed('GITHUB_REPOSITORY is not set (owner/repo); run this inside GitHub Actions');
     return;
   }
-  const port = new RestGitHub({
+  const port = new RestExpiryGitHub({
     token: inputs.token,
     owner,
     repo,

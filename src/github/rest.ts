@@ -1,25 +1,17 @@
 import { Octokit } from '@octokit/rest';
 import type { Review, SnapshotUser } from '../core/evaluate/snapshot.js';
+import { BudgetExceeded } from './budget.js';
 import type {
   ChangedFile,
   Content,
-  ContextStatus,
-  ExpiryPort,
   GitHubPort,
-  GitTree,
   MergeResult,
   PullRequestInfo,
   StatusInput,
-  TreeChange,
-  TreeEntryInfo,
 } from './port.js';
+import { type Pr, pr } from './rest-shapes.js';
 
-/** Thrown when a run reaches its API budget; the entry point reports which input to raise. */
-export class BudgetExceeded extends Error {
-  constructor(readonly budget: number) {
-    super(`reached the API budget of ${budget} requests; raise the api-budget input to allow more`);
-  }
-}
+export { BudgetExceeded } from './budget.js';
 
 export interface RestOptions {
   token: string;
@@ -29,44 +21,11 @@ export interface RestOptions {
   budget?: number;
 }
 
-type Pr = {
-  number: number;
-  user: { login: string; id: number } | null;
-  head: { sha: string; ref: string; repo?: { full_name?: string } | null };
-  base: { ref: string };
-  state: string;
-  merged?: boolean | null;
-  merged_at?: string | null;
-  draft?: boolean;
-  title: string;
-  body: string | null;
-  labels: Array<{ name?: string } | string>;
-  created_at: string;
-  updated_at: string;
-};
-
-const pr = (p: Pr): PullRequestInfo => ({
-  number: p.number,
-  author: { login: p.user?.login ?? 'ghost', id: p.user?.id ?? 0 },
-  headSha: p.head.sha,
-  headRef: p.head.ref,
-  ...(p.head.repo?.full_name ? { headRepo: p.head.repo.full_name } : {}),
-  baseRef: p.base.ref,
-  state: p.state === 'open' ? 'open' : 'closed',
-  merged: !!(p.merged ?? p.merged_at),
-  draft: !!p.draft,
-  title: p.title,
-  body: p.body ?? '',
-  labels: p.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))),
-  createdAt: p.created_at,
-  updatedAt: p.updated_at,
-});
-
 /** The REST adapter of the GitHub port, with a request counter and a budget. */
-export class RestGitHub implements GitHubPort, ExpiryPort {
+export class RestGitHub implements GitHubPort {
   readonly owner: string;
   readonly repo: string;
-  private readonly octokit: Octokit;
+  protected readonly octokit: Octokit;
   private count = 0;
 
   constructor(opts: RestOptions) {
@@ -89,7 +48,7 @@ export class RestGitHub implements GitHubPort, ExpiryPort {
     return this.count;
   }
 
-  private get r() {
+  protected get r() {
     return { owner: this.owner, repo: this.repo };
   }
 
@@ -328,119 +287,5 @@ export class RestGitHub implements GitHubPort, ExpiryPort {
       }
       throw e;
     }
-  }
-
-  // ---- ExpiryPort: open pull requests, statuses by context, Git data (one commit for many files)
-
-  async listOpenPullRequests(): Promise<PullRequestInfo[]> {
-    const pulls = await this.octokit.paginate(this.octokit.rest.pulls.list, {
-      ...this.r,
-      state: 'open',
-      sort: 'created',
-      direction: 'asc',
-      per_page: 100,
-    });
-    return pulls.map((p) => pr(p as unknown as Pr));
-  }
-
-  async getContextStatus(sha: string, context: string): Promise<ContextStatus | undefined> {
-    // The combined status holds the latest status per context (first page: 100 contexts).
-    const { data } = await this.octokit.rest.repos.getCombinedStatusForRef({
-      ...this.r,
-      ref: sha,
-      per_page: 100,
-    });
-    const s = data.statuses.find((x) => x.context === context);
-    return s
-      ? { state: s.state as ContextStatus['state'], description: s.description ?? '' }
-      : undefined;
-  }
-
-  async findBranchSha(branch: string): Promise<string | undefined> {
-    try {
-      return await this.getBranchSha(branch);
-    } catch (e) {
-      if ((e as { status?: number }).status === 404) return undefined;
-      throw e;
-    }
-  }
-
-  async getTree(sha: string, recursive: boolean): Promise<GitTree> {
-    const { data } = await this.octokit.rest.git.getTree({
-      ...this.r,
-      tree_sha: sha,
-      ...(recursive ? { recursive: '1' } : {}),
-    });
-    return {
-      sha: data.sha,
-      truncated: data.truncated,
-      entries: data.tree.flatMap((e) =>
-        e.path && e.mode && e.sha && e.type
-          ? [{ path: e.path, mode: e.mode, type: e.type as TreeEntryInfo['type'], sha: e.sha }]
-          : [],
-      ),
-    };
-  }
-
-  async getCommit(sha: string) {
-    const { data } = await this.octokit.rest.git.getCommit({ ...this.r, commit_sha: sha });
-    return { sha: data.sha, tree: data.tree.sha, parents: data.parents.map((p) => p.sha) };
-  }
-
-  async createTree(baseTree: string, changes: TreeChange[]): Promise<string> {
-    const { data } = await this.octokit.rest.git.createTree({
-      ...this.r,
-      base_tree: baseTree,
-      tree: changes.map((c) => ({
-        path: c.path,
-        mode: c.mode as '100644',
-        type: 'blob' as const,
-        sha: c.sha,
-      })),
-    });
-    return data.sha;
-  }
-
-  async createCommit(message: string, tree: string, parents: string[]): Promise<string> {
-    const { data } = await this.octokit.rest.git.createCommit({
-      ...this.r,
-      message,
-      tree,
-      parents,
-    });
-    return data.sha;
-  }
-
-  async createBranch(branch: string, sha: string): Promise<'created' | 'exists'> {
-    try {
-      await this.octokit.rest.git.createRef({ ...this.r, ref: `refs/heads/${branch}`, sha });
-      return 'created';
-    } catch (e) {
-      const err = e as { status?: number; message?: string };
-      if (err.status === 422 && /already exists/i.test(err.message ?? '')) return 'exists';
-      throw e;
-    }
-  }
-
-  async deleteBranch(branch: string): Promise<void> {
-    await this.octokit.rest.git.deleteRef({ ...this.r, ref: `heads/${branch}` });
-  }
-
-  async createPullRequest(input: {
-    head: string;
-    base: string;
-    title: string;
-    body: string;
-  }): Promise<PullRequestInfo> {
-    const { data } = await this.octokit.rest.pulls.create({ ...this.r, ...input });
-    return pr(data as unknown as Pr);
-  }
-
-  async addLabels(n: number, labels: string[]): Promise<void> {
-    await this.octokit.rest.issues.addLabels({ ...this.r, issue_number: n, labels });
-  }
-
-  async closePullRequest(n: number): Promise<void> {
-    await this.octokit.rest.pulls.update({ ...this.r, pull_number: n, state: 'closed' });
   }
 }

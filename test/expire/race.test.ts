@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runExpire } from '../../src/action/expire-command.js';
 import { readInputs } from '../../src/action/inputs.js';
 import type { Runner } from '../../src/action/runner.js';
-import { RestGitHub } from '../../src/github/rest.js';
+import { RestExpiryGitHub } from '../../src/github/rest-expiry.js';
 import { branchName } from '../../src/jobs/expire/plan.js';
 import { type FakeGitHub, startFakeGitHub, warmUp } from '../support/fake-github/index.js';
 import { branchChanges, grantPath, HOUR, openRemovalPulls, repoFiles } from './harness.js';
@@ -70,7 +70,7 @@ async function prepare(
     summary: async () => {},
     fail: (m) => run.failures.push(m),
   };
-  const port = new RestGitHub({
+  const port = new RestExpiryGitHub({
     token: f.appToken,
     owner: 'acme',
     repo: 'access',

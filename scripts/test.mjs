@@ -23,15 +23,8 @@ function step(name, cmd, args, env = {}) {
 
 const only = process.argv.slice(2);
 if (only.length === 0) {
-  step('format and lint (biome)', 'npx', [
-    'biome',
-    'check',
-    'src',
-    'test',
-    'bench',
-    'scripts',
-    'demo',
-  ]);
+  const sources = ['src', 'test', 'bench', 'scripts', 'demo'].filter((d) => existsSync(d));
+  step('format and lint (biome)', 'npx', ['biome', 'check', ...sources]);
   step('typecheck (tsc --noEmit)', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
   rmSync('.tmp/dist-check', { recursive: true, force: true });
   mkdirSync('.tmp', { recursive: true });

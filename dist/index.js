@@ -53919,7 +53919,7 @@ function renderDecision(d, meta) {
   }
   for (const g of d.grants) lines.push(...renderGrant(g), "");
   lines.push(
-    `<sub>Evaluated at head ${inertInline(d.grants.length ? meta.headSha.slice(0, 12) : meta.headSha.slice(0, 12))}${meta.runUrl ? ` \xB7 [run](${safeUrl(meta.runUrl)})` : ""} \xB7 replay with \`jit simulate\`</sub>`
+    `<sub>Evaluated at head ${inertInline(meta.headSha.slice(0, 12))}${meta.runUrl ? ` \xB7 [run](${safeUrl(meta.runUrl)})` : ""} \xB7 replay with \`jit simulate\`</sub>`
   );
   return lines.join("\n");
 }

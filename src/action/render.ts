@@ -40,7 +40,7 @@ export function renderDecision(d: Decision, meta: { headSha: string; runUrl?: st
   }
   for (const g of d.grants) lines.push(...renderGrant(g), '');
   lines.push(
-    `<sub>Evaluated at head ${inertInline(d.grants.length ? meta.headSha.slice(0, 12) : meta.headSha.slice(0, 12))}${meta.runUrl ? ` · [run](${safeUrl(meta.runUrl)})` : ''} · replay with \`jit simulate\`</sub>`,
+    `<sub>Evaluated at head ${inertInline(meta.headSha.slice(0, 12))}${meta.runUrl ? ` · [run](${safeUrl(meta.runUrl)})` : ''} · replay with \`jit simulate\`</sub>`,
   );
   return lines.join('\n');
 }

@@ -195,8 +195,10 @@ export function generateTree({ root, n, seed = 1, now = BENCH_NOW, policiesDir =
     return { s, r: s.roles.find((x) => x.role === role) };
   };
 
-  const overlapPairs = n >= 200 ? Math.round(n / 200) : 0;
-  const sodPairs = n >= 200 ? Math.round(n / 200) : 0;
+  // 1 % of the grants in each kind of pair (at least one pair from 20 grants on).
+  const pairs = n >= 20 ? Math.max(1, Math.round(n / 200)) : 0;
+  const overlapPairs = pairs;
+  const sodPairs = pairs;
   const baseCount = n - overlapPairs - 2 * sodPairs;
 
   const subjectCount = Math.max(50, Math.round(n / 3));

@@ -39,12 +39,12 @@ const GOAL_RSS_MIB = 300;
 export class Inconsistent extends Error {}
 
 /**
- * The CLI to measure: bin/jit.js when its bundle (dist/cli.js) knows `audit` and is newer than
+ * The CLI to measure: bin/jit.js when its bundle (dist/cli/bin.js) knows `audit` and is newer than
  * every source file; otherwise a fresh bundle of the current sources in .tmp (dist/ is rebuilt
  * by its owner, not by benchmarks), said in the notes.
  */
 function cliPath(notes) {
-  const bundle = join(REPO, 'dist', 'cli.js');
+  const bundle = join(REPO, 'dist', 'cli', 'bin.js');
   let newest = 0;
   const walk = (d) => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
@@ -57,9 +57,9 @@ function cliPath(notes) {
   const probe = spawnSync(process.execPath, ['bin/jit.js', 'audit', '--help'], { cwd: REPO });
   const why =
     probe.status !== 0
-      ? 'dist/cli.js has no audit command'
+      ? 'dist/cli/bin.js has no audit command'
       : statSync(bundle).mtimeMs < newest
-        ? 'dist/cli.js is older than some file in src/'
+        ? 'dist/cli/bin.js is older than some file in src/'
         : undefined;
   if (!why) return 'bin/jit.js';
   mkdirSync(WORK, { recursive: true });
@@ -73,7 +73,7 @@ function cliPath(notes) {
   notes.push(
     `note: ${why}; measured a fresh bundle of the current sources (in .tmp/bench, same build script).`,
   );
-  return join(outdir, 'cli.js');
+  return join(outdir, 'cli', 'bin.js');
 }
 
 /** One run of `git ARGS`: wall ms, CPU ms and peak RSS through GNU time when present. */

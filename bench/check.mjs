@@ -177,9 +177,9 @@ const fmtMs = (ms) => `${ms.toFixed(0)} ms`;
 
 /** Newest mtime of the TypeScript sources vs. the bundle bin/jit.js runs. */
 function bundleNote() {
-  const bundle = join(REPO, 'dist', 'cli.js');
+  const bundle = join(REPO, 'dist', 'cli', 'bin.js');
   if (!existsSync(bundle)) {
-    throw new Inconsistent('dist/cli.js is missing: run `npm run build` first');
+    throw new Inconsistent('dist/cli/bin.js is missing: run `npm run build` first');
   }
   let newest = 0;
   const walk = (d) => {
@@ -191,7 +191,7 @@ function bundleNote() {
   };
   walk(join(REPO, 'src'));
   return statSync(bundle).mtimeMs < newest
-    ? 'note: dist/cli.js is older than some file in src/; the figures measure the bundle as built.'
+    ? 'note: dist/cli/bin.js is older than some file in src/; the figures measure the bundle as built.'
     : undefined;
 }
 

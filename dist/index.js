@@ -19214,7 +19214,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node, visitor) {
+    function visit(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -19223,9 +19223,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
+    visit.BREAK = BREAK;
+    visit.SKIP = SKIP;
+    visit.REMOVE = REMOVE;
     function visit_(key, node, visitor, path) {
       const ctrl = callVisitor(key, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -19359,7 +19359,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit;
     exports.visitAsync = visitAsync;
   }
 });
@@ -19369,7 +19369,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -19513,7 +19513,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node) => {
+          visit.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -19540,7 +19540,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -19551,7 +19551,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -19731,7 +19731,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -19757,7 +19757,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -21159,7 +21159,7 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map = new this(schema);
-        const add = (key, value) => {
+        const add2 = (key, value) => {
           if (typeof replacer === "function")
             value = replacer.call(obj, key, value);
           else if (Array.isArray(replacer) && !replacer.includes(key))
@@ -21169,10 +21169,10 @@ var require_YAMLMap = __commonJS({
         };
         if (obj instanceof Map) {
           for (const [key, value] of obj)
-            add(key, value);
+            add2(key, value);
         } else if (obj && typeof obj === "object") {
           for (const key of Object.keys(obj))
-            add(key, obj[key]);
+            add2(key, obj[key]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map.items.sort(schema.sortMapEntries);
@@ -24679,15 +24679,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path) => {
+    visit.BREAK = BREAK;
+    visit.SKIP = SKIP;
+    visit.REMOVE = REMOVE;
+    visit.itemAtPath = (cst, path) => {
       let item = cst;
       for (const [field, index] of path) {
         const tok = item?.[field];
@@ -24698,8 +24698,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path) => {
-      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
+    visit.parentCollection = (cst, path) => {
+      const parent = visit.itemAtPath(cst, path.slice(0, -1));
       const field = path[path.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -24730,7 +24730,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit;
   }
 });
 
@@ -26446,7 +26446,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -26474,8 +26474,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit.visit;
+    exports.visitAsync = visit.visitAsync;
   }
 });
 
@@ -28316,8 +28316,8 @@ var require_keyword = __commonJS({
       var _a;
       const { gen, keyword, schema, parentSchema, $data, it } = cxt;
       checkAsyncKeyword(it, def);
-      const validate = !$data && def.compile ? def.compile.call(it.self, schema, parentSchema, it) : def.validate;
-      const validateRef = useKeyword(gen, keyword, validate);
+      const validate2 = !$data && def.compile ? def.compile.call(it.self, schema, parentSchema, it) : def.validate;
+      const validateRef = useKeyword(gen, keyword, validate2);
       const valid = gen.let("valid");
       cxt.block$data(valid, validateKeyword);
       cxt.ok((_a = def.valid) !== null && _a !== void 0 ? _a : valid);
@@ -29390,28 +29390,28 @@ var require_compile = __commonJS({
         if (this.opts.code.process)
           sourceCode = this.opts.code.process(sourceCode, sch);
         const makeValidate = new Function(`${names_1.default.self}`, `${names_1.default.scope}`, sourceCode);
-        const validate = makeValidate(this, this.scope.get());
-        this.scope.value(validateName, { ref: validate });
-        validate.errors = null;
-        validate.schema = sch.schema;
-        validate.schemaEnv = sch;
+        const validate2 = makeValidate(this, this.scope.get());
+        this.scope.value(validateName, { ref: validate2 });
+        validate2.errors = null;
+        validate2.schema = sch.schema;
+        validate2.schemaEnv = sch;
         if (sch.$async)
-          validate.$async = true;
+          validate2.$async = true;
         if (this.opts.code.source === true) {
-          validate.source = { validateName, validateCode, scopeValues: gen._values };
+          validate2.source = { validateName, validateCode, scopeValues: gen._values };
         }
         if (this.opts.unevaluated) {
           const { props, items } = schemaCxt;
-          validate.evaluated = {
+          validate2.evaluated = {
             props: props instanceof codegen_1.Name ? void 0 : props,
             items: items instanceof codegen_1.Name ? void 0 : items,
             dynamicProps: props instanceof codegen_1.Name,
             dynamicItems: items instanceof codegen_1.Name
           };
-          if (validate.source)
-            validate.source.evaluated = (0, codegen_1.stringify)(validate.evaluated);
+          if (validate2.source)
+            validate2.source.evaluated = (0, codegen_1.stringify)(validate2.evaluated);
         }
-        sch.validate = validate;
+        sch.validate = validate2;
         return sch;
       } catch (e) {
         delete sch.validate;
@@ -32911,8 +32911,8 @@ var require_dynamicAnchor = __commonJS({
       const { gen, it } = cxt;
       it.schemaEnv.root.dynamicAnchors[anchor] = true;
       const v = (0, codegen_1._)`${names_1.default.dynamicAnchors}${(0, codegen_1.getProperty)(anchor)}`;
-      const validate = it.errSchemaPath === "#" ? it.validateName : _getValidate(cxt);
-      gen.if((0, codegen_1._)`!${v}`, () => gen.assign(v, validate));
+      const validate2 = it.errSchemaPath === "#" ? it.validateName : _getValidate(cxt);
+      gen.if((0, codegen_1._)`!${v}`, () => gen.assign(v, validate2));
     }
     exports.dynamicAnchor = dynamicAnchor;
     function _getValidate(cxt) {
@@ -32961,11 +32961,11 @@ var require_dynamicRef = __commonJS({
           _callRef(it.validateName, valid)();
         }
       }
-      function _callRef(validate, valid) {
+      function _callRef(validate2, valid) {
         return valid ? () => gen.block(() => {
-          (0, ref_1.callRef)(cxt, validate);
+          (0, ref_1.callRef)(cxt, validate2);
           gen.let(valid, true);
-        }) : () => (0, ref_1.callRef)(cxt, validate);
+        }) : () => (0, ref_1.callRef)(cxt, validate2);
       }
     }
     exports.dynamicRef = dynamicRef;
@@ -33965,8 +33965,8 @@ var require_formats = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
-    function fmtDef(validate, compare) {
-      return { validate, compare };
+    function fmtDef(validate2, compare) {
+      return { validate: validate2, compare };
     }
     exports.fullFormats = {
       // date: http://tools.ietf.org/html/rfc3339#section-5.6
@@ -36298,7 +36298,7 @@ var require_connection_parameters = __commonJS({
     var quoteParamValue = function(value) {
       return "'" + ("" + value).replace(/\\/g, "\\\\").replace(/'/g, "\\'") + "'";
     };
-    var add = function(params, config, paramName) {
+    var add2 = function(params, config, paramName) {
       const value = config[paramName];
       if (value !== void 0 && value !== null) {
         params.push(paramName + "=" + quoteParamValue(value));
@@ -36373,20 +36373,20 @@ var require_connection_parameters = __commonJS({
       }
       getLibpqConnectionString(cb) {
         const params = [];
-        add(params, this, "user");
-        add(params, this, "password");
-        add(params, this, "port");
-        add(params, this, "application_name");
-        add(params, this, "fallback_application_name");
-        add(params, this, "connect_timeout");
-        add(params, this, "options");
+        add2(params, this, "user");
+        add2(params, this, "password");
+        add2(params, this, "port");
+        add2(params, this, "application_name");
+        add2(params, this, "fallback_application_name");
+        add2(params, this, "connect_timeout");
+        add2(params, this, "options");
         const ssl = typeof this.ssl === "object" ? this.ssl : this.ssl ? { sslmode: this.ssl } : {};
-        add(params, ssl, "sslmode");
-        add(params, ssl, "sslca");
-        add(params, ssl, "sslkey");
-        add(params, ssl, "sslcert");
-        add(params, ssl, "sslrootcert");
-        add(params, this, "sslnegotiation");
+        add2(params, ssl, "sslmode");
+        add2(params, ssl, "sslca");
+        add2(params, ssl, "sslkey");
+        add2(params, ssl, "sslcert");
+        add2(params, ssl, "sslrootcert");
+        add2(params, this, "sslnegotiation");
         if (this.database) {
           params.push("dbname=" + quoteParamValue(this.database));
         }
@@ -38009,8 +38009,8 @@ var require_helper = __commonJS({
     };
     module.exports.getFileName = function(rawEnv) {
       var env = rawEnv || process.env;
-      var file2 = env.PGPASSFILE || (isWin ? path.join(env.APPDATA || "./", "postgresql", "pgpass.conf") : path.join(env.HOME || "./", ".pgpass"));
-      return file2;
+      var file = env.PGPASSFILE || (isWin ? path.join(env.APPDATA || "./", "postgresql", "pgpass.conf") : path.join(env.HOME || "./", ".pgpass"));
+      return file;
     };
     module.exports.usePgPass = function(stats, fname) {
       if (Object.prototype.hasOwnProperty.call(process.env, "PGPASSWORD")) {
@@ -38145,12 +38145,12 @@ var require_lib = __commonJS({
     var fs3 = __require("fs");
     var helper = require_helper();
     module.exports = function(connInfo, cb) {
-      var file2 = helper.getFileName();
-      fs3.stat(file2, function(err, stat2) {
-        if (err || !helper.usePgPass(stat2, file2)) {
+      var file = helper.getFileName();
+      fs3.stat(file, function(err, stat2) {
+        if (err || !helper.usePgPass(stat2, file)) {
           return cb(void 0);
         }
-        var st = fs3.createReadStream(file2);
+        var st = fs3.createReadStream(file);
         helper.getPassword(connInfo, st, cb);
       });
     };
@@ -45180,8 +45180,47 @@ function firstInvalidUtf8(b) {
 
 // src/core/load/yaml-strict.ts
 var import_yaml = __toESM(require_dist(), 1);
+
+// src/core/load/yaml-flat.ts
+function parseFlatYaml(text) {
+  if (!/^[\x20-\x7e\n]*$/.test(text)) return void 0;
+  const out = /* @__PURE__ */ Object.create(null);
+  let keys = 0;
+  for (const line2 of text.split("\n")) {
+    if (line2 === "" || line2[0] === "#") continue;
+    const m = LINE.exec(line2);
+    if (!m) return void 0;
+    const key = m[1];
+    const raw = m[2];
+    if (FORBIDDEN.has(key) || key in out) return void 0;
+    const value = scalar(raw);
+    if (value === void 0) return void 0;
+    out[key] = value;
+    keys++;
+  }
+  if (keys === 0) return void 0;
+  return { ...out };
+}
+var LINE = /^([A-Za-z0-9_][A-Za-z0-9_-]*): (\S.*)$/;
+var FORBIDDEN = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
+function scalar(raw) {
+  if (raw[0] === '"') return /^"[^"\\]*"$/.test(raw) ? raw.slice(1, -1) : void 0;
+  if (raw[0] === "'") return /^'[^']*'$/.test(raw) ? raw.slice(1, -1) : void 0;
+  if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(raw)) return void 0;
+  if (/[[\]{}]|: | #|[: ]$/.test(raw)) return void 0;
+  return raw;
+}
+
+// src/core/load/yaml-strict.ts
 var FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
 function parseStrictYaml(text, opts) {
+  if (opts.schema === "failsafe") {
+    const flat = parseFlatYaml(text);
+    if (flat) return ok(flat);
+  }
+  return parseComposedYaml(text, opts);
+}
+function parseComposedYaml(text, opts) {
   const { path } = opts;
   const err = (message4, line2) => finding(
     "E_YAML",
@@ -45324,7 +45363,7 @@ function cstDepthExceeds(tokens, max) {
   return void 0;
 }
 function toPlain(root, opts, lineOf, err) {
-  const walk = (node, depth) => {
+  const walk2 = (node, depth) => {
     if (node === null) return ok(opts.schema === "failsafe" ? "" : null);
     const line2 = lineOf(node.range?.[0] ?? 0);
     if ((0, import_yaml.isAlias)(node))
@@ -45340,7 +45379,7 @@ function toPlain(root, opts, lineOf, err) {
     if ((0, import_yaml.isSeq)(node)) {
       const arr = [];
       for (const item of node.items) {
-        const r = walk(item, depth + 1);
+        const r = walk2(item, depth + 1);
         if (!r.ok) return r;
         arr.push(r.value);
       }
@@ -45362,7 +45401,7 @@ function toPlain(root, opts, lineOf, err) {
         if (FORBIDDEN_KEYS.has(k)) return fail(err(`the key "${k}" is not allowed.`, keyLine));
         if (Object.hasOwn(obj, k))
           return fail(err(`the key "${k}" appears twice; keep one.`, keyLine));
-        const r = walk(pair.value, depth + 1);
+        const r = walk2(pair.value, depth + 1);
         if (!r.ok) return r;
         obj[k] = r.value;
       }
@@ -45370,7 +45409,7 @@ function toPlain(root, opts, lineOf, err) {
     }
     return fail(err("unsupported YAML node.", line2));
   };
-  return walk(root, 1);
+  return walk2(root, 1);
 }
 function makeLineOf(text) {
   let starts;
@@ -45408,11 +45447,11 @@ function parseGrantPath(path) {
     return bad(
       parts.length < 3 ? "a file directly under grants/ is not a grant" : "grant files may not be in sub-folders"
     );
-  const [, system, file2] = parts;
+  const [, system, file] = parts;
   if (!SYSTEM_ID.test(system)) return bad(`the folder name "${system}" is not a valid system id`);
-  if (!file2.endsWith(".yaml")) return bad("the extension must be .yaml");
-  const name = file2.slice(0, -".yaml".length);
-  if (!GRANT_NAME.test(name)) return bad(`the file name "${file2}" is not a valid grant name`);
+  if (!file.endsWith(".yaml")) return bad("the extension must be .yaml");
+  const name = file.slice(0, -".yaml".length);
+  if (!GRANT_NAME.test(name)) return bad(`the file name "${file}" is not a valid grant name`);
   return { ok: true, value: { system, name } };
 }
 function policySystem(path) {
@@ -47565,28 +47604,28 @@ var Machine = class Machine2 {
         const pc = runq.densePcs[j];
         const i = this.prog.inst[pc];
         const capOffset = j * this.ncap;
-        let add = false;
+        let add2 = false;
         switch (i.op) {
           case Inst.MATCH:
             if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== input.endPos()) break;
             matches.add(i.arg);
             break;
           case Inst.RUNE:
-            add = i.matchRune(rune);
+            add2 = i.matchRune(rune);
             break;
           case Inst.RUNE1:
-            add = rune === i.runes[0];
+            add2 = rune === i.runes[0];
             break;
           case Inst.RUNE_ANY:
-            add = true;
+            add2 = true;
             break;
           case Inst.RUNE_ANY_NOT_NL:
-            add = rune !== 10;
+            add2 = rune !== 10;
             break;
           default:
             continue;
         }
-        if (add) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, flag);
+        if (add2) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, flag);
       }
       runq.clear();
       if (width === 0) break;
@@ -47612,7 +47651,7 @@ var Machine = class Machine2 {
       const capOffset = j * this.ncap;
       if (longest && this.matched && this.ncap > 0 && this.matchcap[0] < runq.denseCaps[capOffset]) continue;
       const i = this.prog.inst[pc];
-      let add = false;
+      let add2 = false;
       switch (i.op) {
         case Inst.MATCH:
           if (anchor === RE2Flags.ANCHOR_BOTH && !atEnd) break;
@@ -47624,21 +47663,21 @@ var Machine = class Machine2 {
           this.matched = true;
           break;
         case Inst.RUNE:
-          add = i.matchRune(c);
+          add2 = i.matchRune(c);
           break;
         case Inst.RUNE1:
-          add = c === i.runes[0];
+          add2 = c === i.runes[0];
           break;
         case Inst.RUNE_ANY:
-          add = true;
+          add2 = true;
           break;
         case Inst.RUNE_ANY_NOT_NL:
-          add = c !== 10;
+          add2 = c !== 10;
           break;
         default:
           continue;
       }
-      if (add) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, nextCond);
+      if (add2) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, nextCond);
     }
     runq.clear();
   }
@@ -48035,11 +48074,11 @@ var DFA = class DFA2 {
     const startState = this.start(input, pos);
     if (startState === null) return null;
     const matches = /* @__PURE__ */ new Set();
-    const collect = (state, atEnd) => {
+    const collect2 = (state, atEnd) => {
       if (anchor !== RE2Flags.ANCHOR_BOTH || atEnd) for (let k = 0; k < state.matchIDs.length; k++) matches.add(state.matchIDs[k]);
       return false;
     };
-    if (this.run(input, pos, anchor, startState, collect) === null) return null;
+    if (this.run(input, pos, anchor, startState, collect2) === null) return null;
     return Array.from(matches).sort((a, b) => a - b);
   }
 };
@@ -52279,7 +52318,7 @@ var RE2JS = class RE2JS2 {
 function compileLinear(source) {
   try {
     const re = RE2JS.compile(source);
-    return { ok: true, re: { test: (s) => re.matcher(s).find() } };
+    return { ok: true, re: { test: (s) => re.test(s) } };
   } catch (e) {
     return { ok: false, why: e.message };
   }
@@ -52293,9 +52332,1954 @@ function ajvRegExp(pattern, _flags) {
 }
 ajvRegExp.code = "ajvRegExp";
 
+// src/core/schema/policy-validator.generated.js
+var import_ucs2length = __toESM(require_ucs2length(), 1);
+var import_equal = __toESM(require_equal(), 1);
+var validate = validate20;
+var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://jit-access.dev/schemas/policy.schema.json", "title": "jit-access policy", "description": "Policy of one target system: policies/<system>.yaml (the file stem is the system id).", "type": "object", "additionalProperties": false, "required": ["roles"], "properties": { "description": { "type": "string", "maxLength": 500 }, "requesters": { "$ref": "#/$defs/principals", "description": "Who may be the subject of a grant; omitted = anyone." }, "approvers": { "$ref": "#/$defs/principals", "description": 'Default approvers: "@org/team" or "login".' }, "approvals": { "$ref": "#/$defs/approvals" }, "max_duration": { "$ref": "#/$defs/duration" }, "max_start_delay": { "$ref": "#/$defs/duration" }, "ticket": { "$ref": "#/$defs/ticket" }, "justification": { "$ref": "#/$defs/justification" }, "roles": { "type": "object", "minProperties": 1, "propertyNames": { "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" }, "additionalProperties": { "$ref": "#/$defs/role" } }, "grant_schema": { "type": "object", "description": "JSON Schema (2020-12) every grant of this system must also satisfy; the properties it declares are allowed in grants." }, "target": { "$ref": "#/$defs/target" } }, "$defs": { "principal": { "type": "string", "pattern": "^(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}|[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?)$" }, "principals": { "type": "array", "items": { "$ref": "#/$defs/principal" }, "uniqueItems": true }, "approvals": { "type": "integer", "minimum": 0, "maximum": 10 }, "duration": { "type": "string", "pattern": "^[1-9][0-9]{0,5}[mhd]$" }, "ticket": { "type": "object", "additionalProperties": false, "required": ["pattern"], "properties": { "pattern": { "type": "string", "minLength": 1, "maxLength": 500 } } }, "justification": { "type": "object", "additionalProperties": false, "properties": { "min_length": { "type": "integer", "minimum": 0, "maximum": 2e3 } } }, "role": { "type": ["object", "null"], "additionalProperties": false, "properties": { "description": { "type": "string", "maxLength": 500 }, "requesters": { "$ref": "#/$defs/principals" }, "approvers": { "$ref": "#/$defs/principals" }, "approvals": { "$ref": "#/$defs/approvals" }, "max_duration": { "$ref": "#/$defs/duration" }, "max_start_delay": { "$ref": "#/$defs/duration" }, "ticket": { "$ref": "#/$defs/ticket" }, "justification": { "$ref": "#/$defs/justification" }, "conflicts": { "type": "array", "uniqueItems": true, "items": { "type": "string", "pattern": "^([a-z0-9][a-z0-9-]{0,62}/)?[a-z0-9][a-z0-9-]{0,62}$" } } } }, "envName": { "type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,127}$" }, "userTemplate": { "type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\{subject\\}" }, "preserve": { "type": "array", "uniqueItems": true, "items": { "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$" }, "description": "Logins whose membership in mapped groups is never removed (break-glass accounts); mapped through `user`." }, "groupMap": { "type": "object", "minProperties": 1, "propertyNames": { "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" }, "additionalProperties": { "type": "string", "minLength": 1, "maxLength": 256 } }, "target": { "type": "object", "required": ["type"], "properties": { "type": { "enum": ["scim", "github-team", "postgres", "webhook"] } }, "oneOf": [{ "properties": { "type": { "const": "scim" }, "url_env": { "$ref": "#/$defs/envName" }, "token_env": { "$ref": "#/$defs/envName" }, "user": { "$ref": "#/$defs/userTemplate" }, "groups": { "$ref": "#/$defs/groupMap" }, "preserve": { "$ref": "#/$defs/preserve" } }, "required": ["type", "url_env", "token_env", "user", "groups"], "additionalProperties": false }, { "properties": { "type": { "const": "github-team" }, "org": { "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$" }, "token_env": { "$ref": "#/$defs/envName" }, "teams": { "$ref": "#/$defs/groupMap" }, "preserve": { "$ref": "#/$defs/preserve" } }, "required": ["type", "org", "teams"], "additionalProperties": false }, { "properties": { "type": { "const": "postgres" }, "dsn_env": { "$ref": "#/$defs/envName" }, "roles": { "$ref": "#/$defs/groupMap" }, "user": { "$ref": "#/$defs/userTemplate" }, "preserve": { "$ref": "#/$defs/preserve" } }, "required": ["type", "dsn_env", "roles", "user"], "additionalProperties": false }, { "properties": { "type": { "const": "webhook" }, "url_env": { "$ref": "#/$defs/envName" }, "secret_env": { "$ref": "#/$defs/envName" }, "groups": { "$ref": "#/$defs/groupMap" }, "user": { "$ref": "#/$defs/userTemplate" }, "preserve": { "$ref": "#/$defs/preserve" } }, "required": ["type", "url_env", "secret_env", "groups"], "additionalProperties": false }] } } };
+var func1 = Object.prototype.hasOwnProperty;
+var func2 = import_ucs2length.default.default ?? import_ucs2length.default;
+var pattern4 = new RegExp("^(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}|[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?)$", "u");
+var func0 = import_equal.default.default ?? import_equal.default;
+function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate21.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (Array.isArray(data)) {
+    const len0 = data.length;
+    for (let i0 = 0; i0 < len0; i0++) {
+      let data0 = data[i0];
+      if (typeof data0 === "string") {
+        if (!pattern4.test(data0)) {
+          const err0 = { instancePath: instancePath + "/" + i0, schemaPath: "#/$defs/principal/pattern", keyword: "pattern", params: { pattern: "^(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}|[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?)$" }, message: 'must match pattern "^(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}|[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?)$"' };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+      } else {
+        const err1 = { instancePath: instancePath + "/" + i0, schemaPath: "#/$defs/principal/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    let i1 = data.length;
+    let j0;
+    if (i1 > 1) {
+      outer0: for (; i1--; ) {
+        for (j0 = i1; j0--; ) {
+          if (func0(data[i1], data[j0])) {
+            const err2 = { instancePath, schemaPath: "#/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)" };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+            break outer0;
+          }
+        }
+      }
+    }
+  } else {
+    const err3 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+    if (vErrors === null) {
+      vErrors = [err3];
+    } else {
+      vErrors.push(err3);
+    }
+    errors++;
+  }
+  validate21.errors = vErrors;
+  return errors === 0;
+}
+validate21.evaluated = { "items": true, "dynamicProps": false, "dynamicItems": false };
+var schema39 = { "type": ["object", "null"], "additionalProperties": false, "properties": { "description": { "type": "string", "maxLength": 500 }, "requesters": { "$ref": "#/$defs/principals" }, "approvers": { "$ref": "#/$defs/principals" }, "approvals": { "$ref": "#/$defs/approvals" }, "max_duration": { "$ref": "#/$defs/duration" }, "max_start_delay": { "$ref": "#/$defs/duration" }, "ticket": { "$ref": "#/$defs/ticket" }, "justification": { "$ref": "#/$defs/justification" }, "conflicts": { "type": "array", "uniqueItems": true, "items": { "type": "string", "pattern": "^([a-z0-9][a-z0-9-]{0,62}/)?[a-z0-9][a-z0-9-]{0,62}$" } } } };
+var pattern5 = new RegExp("^[1-9][0-9]{0,5}[mhd]$", "u");
+var pattern10 = new RegExp("^([a-z0-9][a-z0-9-]{0,62}/)?[a-z0-9][a-z0-9-]{0,62}$", "u");
+function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate24.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
+    const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema39.type }, message: "must be object,null" };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    for (const key0 in data) {
+      if (!func1.call(schema39.properties, key0)) {
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.description !== void 0) {
+      let data0 = data.description;
+      if (typeof data0 === "string") {
+        if (func2(data0) > 500) {
+          const err2 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters" };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+      } else {
+        const err3 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.requesters !== void 0) {
+      if (!validate21(data.requesters, { instancePath: instancePath + "/requesters", parentData: data, parentDataProperty: "requesters", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.approvers !== void 0) {
+      if (!validate21(data.approvers, { instancePath: instancePath + "/approvers", parentData: data, parentDataProperty: "approvers", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.approvals !== void 0) {
+      let data3 = data.approvals;
+      if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
+        const err4 = { instancePath: instancePath + "/approvals", schemaPath: "#/$defs/approvals/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+      if (typeof data3 == "number" && isFinite(data3)) {
+        if (data3 > 10 || isNaN(data3)) {
+          const err5 = { instancePath: instancePath + "/approvals", schemaPath: "#/$defs/approvals/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 }, message: "must be <= 10" };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+        if (data3 < 0 || isNaN(data3)) {
+          const err6 = { instancePath: instancePath + "/approvals", schemaPath: "#/$defs/approvals/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.max_duration !== void 0) {
+      let data4 = data.max_duration;
+      if (typeof data4 === "string") {
+        if (!pattern5.test(data4)) {
+          const err7 = { instancePath: instancePath + "/max_duration", schemaPath: "#/$defs/duration/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]{0,5}[mhd]$" }, message: 'must match pattern "^[1-9][0-9]{0,5}[mhd]$"' };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+      } else {
+        const err8 = { instancePath: instancePath + "/max_duration", schemaPath: "#/$defs/duration/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+    if (data.max_start_delay !== void 0) {
+      let data5 = data.max_start_delay;
+      if (typeof data5 === "string") {
+        if (!pattern5.test(data5)) {
+          const err9 = { instancePath: instancePath + "/max_start_delay", schemaPath: "#/$defs/duration/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]{0,5}[mhd]$" }, message: 'must match pattern "^[1-9][0-9]{0,5}[mhd]$"' };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+      } else {
+        const err10 = { instancePath: instancePath + "/max_start_delay", schemaPath: "#/$defs/duration/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.ticket !== void 0) {
+      let data6 = data.ticket;
+      if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+        if (data6.pattern === void 0) {
+          const err11 = { instancePath: instancePath + "/ticket", schemaPath: "#/$defs/ticket/required", keyword: "required", params: { missingProperty: "pattern" }, message: "must have required property 'pattern'" };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+        for (const key1 in data6) {
+          if (!(key1 === "pattern")) {
+            const err12 = { instancePath: instancePath + "/ticket", schemaPath: "#/$defs/ticket/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+        }
+        if (data6.pattern !== void 0) {
+          let data7 = data6.pattern;
+          if (typeof data7 === "string") {
+            if (func2(data7) > 500) {
+              const err13 = { instancePath: instancePath + "/ticket/pattern", schemaPath: "#/$defs/ticket/properties/pattern/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters" };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+            if (func2(data7) < 1) {
+              const err14 = { instancePath: instancePath + "/ticket/pattern", schemaPath: "#/$defs/ticket/properties/pattern/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            }
+          } else {
+            const err15 = { instancePath: instancePath + "/ticket/pattern", schemaPath: "#/$defs/ticket/properties/pattern/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err16 = { instancePath: instancePath + "/ticket", schemaPath: "#/$defs/ticket/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+    }
+    if (data.justification !== void 0) {
+      let data8 = data.justification;
+      if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
+        for (const key2 in data8) {
+          if (!(key2 === "min_length")) {
+            const err17 = { instancePath: instancePath + "/justification", schemaPath: "#/$defs/justification/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+        }
+        if (data8.min_length !== void 0) {
+          let data9 = data8.min_length;
+          if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
+            const err18 = { instancePath: instancePath + "/justification/min_length", schemaPath: "#/$defs/justification/properties/min_length/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          }
+          if (typeof data9 == "number" && isFinite(data9)) {
+            if (data9 > 2e3 || isNaN(data9)) {
+              const err19 = { instancePath: instancePath + "/justification/min_length", schemaPath: "#/$defs/justification/properties/min_length/maximum", keyword: "maximum", params: { comparison: "<=", limit: 2e3 }, message: "must be <= 2000" };
+              if (vErrors === null) {
+                vErrors = [err19];
+              } else {
+                vErrors.push(err19);
+              }
+              errors++;
+            }
+            if (data9 < 0 || isNaN(data9)) {
+              const err20 = { instancePath: instancePath + "/justification/min_length", schemaPath: "#/$defs/justification/properties/min_length/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err21 = { instancePath: instancePath + "/justification", schemaPath: "#/$defs/justification/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err21];
+        } else {
+          vErrors.push(err21);
+        }
+        errors++;
+      }
+    }
+    if (data.conflicts !== void 0) {
+      let data10 = data.conflicts;
+      if (Array.isArray(data10)) {
+        const len0 = data10.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data11 = data10[i0];
+          if (typeof data11 === "string") {
+            if (!pattern10.test(data11)) {
+              const err22 = { instancePath: instancePath + "/conflicts/" + i0, schemaPath: "#/properties/conflicts/items/pattern", keyword: "pattern", params: { pattern: "^([a-z0-9][a-z0-9-]{0,62}/)?[a-z0-9][a-z0-9-]{0,62}$" }, message: 'must match pattern "^([a-z0-9][a-z0-9-]{0,62}/)?[a-z0-9][a-z0-9-]{0,62}$"' };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+          } else {
+            const err23 = { instancePath: instancePath + "/conflicts/" + i0, schemaPath: "#/properties/conflicts/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+        }
+        let i1 = data10.length;
+        let j0;
+        if (i1 > 1) {
+          const indices0 = {};
+          for (; i1--; ) {
+            let item0 = data10[i1];
+            if (typeof item0 !== "string") {
+              continue;
+            }
+            if (typeof indices0[item0] == "number") {
+              j0 = indices0[item0];
+              const err24 = { instancePath: instancePath + "/conflicts", schemaPath: "#/properties/conflicts/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)" };
+              if (vErrors === null) {
+                vErrors = [err24];
+              } else {
+                vErrors.push(err24);
+              }
+              errors++;
+              break;
+            }
+            indices0[item0] = i1;
+          }
+        }
+      } else {
+        const err25 = { instancePath: instancePath + "/conflicts", schemaPath: "#/properties/conflicts/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err25];
+        } else {
+          vErrors.push(err25);
+        }
+        errors++;
+      }
+    }
+  }
+  validate24.errors = vErrors;
+  return errors === 0;
+}
+validate24.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+var schema45 = { "type": "object", "required": ["type"], "properties": { "type": { "enum": ["scim", "github-team", "postgres", "webhook"] } }, "oneOf": [{ "properties": { "type": { "const": "scim" }, "url_env": { "$ref": "#/$defs/envName" }, "token_env": { "$ref": "#/$defs/envName" }, "user": { "$ref": "#/$defs/userTemplate" }, "groups": { "$ref": "#/$defs/groupMap" }, "preserve": { "$ref": "#/$defs/preserve" } }, "required": ["type", "url_env", "token_env", "user", "groups"], "additionalProperties": false }, { "properties": { "type": { "const": "github-team" }, "org": { "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$" }, "token_env": { "$ref": "#/$defs/envName" }, "teams": { "$ref": "#/$defs/groupMap" }, "preserve": { "$ref": "#/$defs/preserve" } }, "required": ["type", "org", "teams"], "additionalProperties": false }, { "properties": { "type": { "const": "postgres" }, "dsn_env": { "$ref": "#/$defs/envName" }, "roles": { "$ref": "#/$defs/groupMap" }, "user": { "$ref": "#/$defs/userTemplate" }, "preserve": { "$ref": "#/$defs/preserve" } }, "required": ["type", "dsn_env", "roles", "user"], "additionalProperties": false }, { "properties": { "type": { "const": "webhook" }, "url_env": { "$ref": "#/$defs/envName" }, "secret_env": { "$ref": "#/$defs/envName" }, "groups": { "$ref": "#/$defs/groupMap" }, "user": { "$ref": "#/$defs/userTemplate" }, "preserve": { "$ref": "#/$defs/preserve" } }, "required": ["type", "url_env", "secret_env", "groups"], "additionalProperties": false }] };
+var pattern11 = new RegExp("^[A-Z_][A-Z0-9_]{0,127}$", "u");
+var pattern13 = new RegExp("\\{subject\\}", "u");
+var pattern7 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$", "u");
+var pattern15 = new RegExp("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$", "u");
+function validate28(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate28.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  const _errs1 = errors;
+  let valid0 = false;
+  let passing0 = null;
+  const _errs2 = errors;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.type === void 0) {
+      const err0 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.url_env === void 0) {
+      const err1 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "url_env" }, message: "must have required property 'url_env'" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.token_env === void 0) {
+      const err2 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "token_env" }, message: "must have required property 'token_env'" };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.user === void 0) {
+      const err3 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "user" }, message: "must have required property 'user'" };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.groups === void 0) {
+      const err4 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "groups" }, message: "must have required property 'groups'" };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "type" || key0 === "url_env" || key0 === "token_env" || key0 === "user" || key0 === "groups" || key0 === "preserve")) {
+        const err5 = { instancePath, schemaPath: "#/oneOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== void 0) {
+      if ("scim" !== data.type) {
+        const err6 = { instancePath: instancePath + "/type", schemaPath: "#/oneOf/0/properties/type/const", keyword: "const", params: { allowedValue: "scim" }, message: "must be equal to constant" };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.url_env !== void 0) {
+      let data1 = data.url_env;
+      if (typeof data1 === "string") {
+        if (!pattern11.test(data1)) {
+          const err7 = { instancePath: instancePath + "/url_env", schemaPath: "#/$defs/envName/pattern", keyword: "pattern", params: { pattern: "^[A-Z_][A-Z0-9_]{0,127}$" }, message: 'must match pattern "^[A-Z_][A-Z0-9_]{0,127}$"' };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+      } else {
+        const err8 = { instancePath: instancePath + "/url_env", schemaPath: "#/$defs/envName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+    if (data.token_env !== void 0) {
+      let data2 = data.token_env;
+      if (typeof data2 === "string") {
+        if (!pattern11.test(data2)) {
+          const err9 = { instancePath: instancePath + "/token_env", schemaPath: "#/$defs/envName/pattern", keyword: "pattern", params: { pattern: "^[A-Z_][A-Z0-9_]{0,127}$" }, message: 'must match pattern "^[A-Z_][A-Z0-9_]{0,127}$"' };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+      } else {
+        const err10 = { instancePath: instancePath + "/token_env", schemaPath: "#/$defs/envName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.user !== void 0) {
+      let data3 = data.user;
+      if (typeof data3 === "string") {
+        if (func2(data3) > 200) {
+          const err11 = { instancePath: instancePath + "/user", schemaPath: "#/$defs/userTemplate/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+        if (func2(data3) < 1) {
+          const err12 = { instancePath: instancePath + "/user", schemaPath: "#/$defs/userTemplate/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+        if (!pattern13.test(data3)) {
+          const err13 = { instancePath: instancePath + "/user", schemaPath: "#/$defs/userTemplate/pattern", keyword: "pattern", params: { pattern: "\\{subject\\}" }, message: 'must match pattern "\\{subject\\}"' };
+          if (vErrors === null) {
+            vErrors = [err13];
+          } else {
+            vErrors.push(err13);
+          }
+          errors++;
+        }
+      } else {
+        const err14 = { instancePath: instancePath + "/user", schemaPath: "#/$defs/userTemplate/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+    }
+    if (data.groups !== void 0) {
+      let data4 = data.groups;
+      if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+        if (Object.keys(data4).length < 1) {
+          const err15 = { instancePath: instancePath + "/groups", schemaPath: "#/$defs/groupMap/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties" };
+          if (vErrors === null) {
+            vErrors = [err15];
+          } else {
+            vErrors.push(err15);
+          }
+          errors++;
+        }
+        for (const key1 in data4) {
+          const _errs17 = errors;
+          if (typeof key1 === "string") {
+            if (!pattern7.test(key1)) {
+              const err16 = { instancePath: instancePath + "/groups", schemaPath: "#/$defs/groupMap/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9-]{0,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9-]{0,62}$"', propertyName: key1 };
+              if (vErrors === null) {
+                vErrors = [err16];
+              } else {
+                vErrors.push(err16);
+              }
+              errors++;
+            }
+          }
+          var valid6 = _errs17 === errors;
+          if (!valid6) {
+            const err17 = { instancePath: instancePath + "/groups", schemaPath: "#/$defs/groupMap/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid" };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+        }
+        for (const key2 in data4) {
+          let data5 = data4[key2];
+          if (typeof data5 === "string") {
+            if (func2(data5) > 256) {
+              const err18 = { instancePath: instancePath + "/groups/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/groupMap/additionalProperties/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+              if (vErrors === null) {
+                vErrors = [err18];
+              } else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
+            if (func2(data5) < 1) {
+              const err19 = { instancePath: instancePath + "/groups/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/groupMap/additionalProperties/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+              if (vErrors === null) {
+                vErrors = [err19];
+              } else {
+                vErrors.push(err19);
+              }
+              errors++;
+            }
+          } else {
+            const err20 = { instancePath: instancePath + "/groups/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/groupMap/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err21 = { instancePath: instancePath + "/groups", schemaPath: "#/$defs/groupMap/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err21];
+        } else {
+          vErrors.push(err21);
+        }
+        errors++;
+      }
+    }
+    if (data.preserve !== void 0) {
+      let data6 = data.preserve;
+      if (Array.isArray(data6)) {
+        const len0 = data6.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data7 = data6[i0];
+          if (typeof data7 === "string") {
+            if (!pattern15.test(data7)) {
+              const err22 = { instancePath: instancePath + "/preserve/" + i0, schemaPath: "#/$defs/preserve/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$" }, message: 'must match pattern "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$"' };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+          } else {
+            const err23 = { instancePath: instancePath + "/preserve/" + i0, schemaPath: "#/$defs/preserve/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+        }
+        let i1 = data6.length;
+        let j0;
+        if (i1 > 1) {
+          const indices0 = {};
+          for (; i1--; ) {
+            let item0 = data6[i1];
+            if (typeof item0 !== "string") {
+              continue;
+            }
+            if (typeof indices0[item0] == "number") {
+              j0 = indices0[item0];
+              const err24 = { instancePath: instancePath + "/preserve", schemaPath: "#/$defs/preserve/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)" };
+              if (vErrors === null) {
+                vErrors = [err24];
+              } else {
+                vErrors.push(err24);
+              }
+              errors++;
+              break;
+            }
+            indices0[item0] = i1;
+          }
+        }
+      } else {
+        const err25 = { instancePath: instancePath + "/preserve", schemaPath: "#/$defs/preserve/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err25];
+        } else {
+          vErrors.push(err25);
+        }
+        errors++;
+      }
+    }
+  }
+  var _valid0 = _errs2 === errors;
+  if (_valid0) {
+    valid0 = true;
+    passing0 = 0;
+    var props0 = true;
+  }
+  const _errs26 = errors;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.type === void 0) {
+      const err26 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'" };
+      if (vErrors === null) {
+        vErrors = [err26];
+      } else {
+        vErrors.push(err26);
+      }
+      errors++;
+    }
+    if (data.org === void 0) {
+      const err27 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "org" }, message: "must have required property 'org'" };
+      if (vErrors === null) {
+        vErrors = [err27];
+      } else {
+        vErrors.push(err27);
+      }
+      errors++;
+    }
+    if (data.teams === void 0) {
+      const err28 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "teams" }, message: "must have required property 'teams'" };
+      if (vErrors === null) {
+        vErrors = [err28];
+      } else {
+        vErrors.push(err28);
+      }
+      errors++;
+    }
+    for (const key3 in data) {
+      if (!(key3 === "type" || key3 === "org" || key3 === "token_env" || key3 === "teams" || key3 === "preserve")) {
+        const err29 = { instancePath, schemaPath: "#/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err29];
+        } else {
+          vErrors.push(err29);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== void 0) {
+      if ("github-team" !== data.type) {
+        const err30 = { instancePath: instancePath + "/type", schemaPath: "#/oneOf/1/properties/type/const", keyword: "const", params: { allowedValue: "github-team" }, message: "must be equal to constant" };
+        if (vErrors === null) {
+          vErrors = [err30];
+        } else {
+          vErrors.push(err30);
+        }
+        errors++;
+      }
+    }
+    if (data.org !== void 0) {
+      let data9 = data.org;
+      if (typeof data9 === "string") {
+        if (!pattern15.test(data9)) {
+          const err31 = { instancePath: instancePath + "/org", schemaPath: "#/oneOf/1/properties/org/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$" }, message: 'must match pattern "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$"' };
+          if (vErrors === null) {
+            vErrors = [err31];
+          } else {
+            vErrors.push(err31);
+          }
+          errors++;
+        }
+      } else {
+        const err32 = { instancePath: instancePath + "/org", schemaPath: "#/oneOf/1/properties/org/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err32];
+        } else {
+          vErrors.push(err32);
+        }
+        errors++;
+      }
+    }
+    if (data.token_env !== void 0) {
+      let data10 = data.token_env;
+      if (typeof data10 === "string") {
+        if (!pattern11.test(data10)) {
+          const err33 = { instancePath: instancePath + "/token_env", schemaPath: "#/$defs/envName/pattern", keyword: "pattern", params: { pattern: "^[A-Z_][A-Z0-9_]{0,127}$" }, message: 'must match pattern "^[A-Z_][A-Z0-9_]{0,127}$"' };
+          if (vErrors === null) {
+            vErrors = [err33];
+          } else {
+            vErrors.push(err33);
+          }
+          errors++;
+        }
+      } else {
+        const err34 = { instancePath: instancePath + "/token_env", schemaPath: "#/$defs/envName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err34];
+        } else {
+          vErrors.push(err34);
+        }
+        errors++;
+      }
+    }
+    if (data.teams !== void 0) {
+      let data11 = data.teams;
+      if (data11 && typeof data11 == "object" && !Array.isArray(data11)) {
+        if (Object.keys(data11).length < 1) {
+          const err35 = { instancePath: instancePath + "/teams", schemaPath: "#/$defs/groupMap/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties" };
+          if (vErrors === null) {
+            vErrors = [err35];
+          } else {
+            vErrors.push(err35);
+          }
+          errors++;
+        }
+        for (const key4 in data11) {
+          const _errs37 = errors;
+          if (typeof key4 === "string") {
+            if (!pattern7.test(key4)) {
+              const err36 = { instancePath: instancePath + "/teams", schemaPath: "#/$defs/groupMap/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9-]{0,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9-]{0,62}$"', propertyName: key4 };
+              if (vErrors === null) {
+                vErrors = [err36];
+              } else {
+                vErrors.push(err36);
+              }
+              errors++;
+            }
+          }
+          var valid15 = _errs37 === errors;
+          if (!valid15) {
+            const err37 = { instancePath: instancePath + "/teams", schemaPath: "#/$defs/groupMap/propertyNames", keyword: "propertyNames", params: { propertyName: key4 }, message: "property name must be valid" };
+            if (vErrors === null) {
+              vErrors = [err37];
+            } else {
+              vErrors.push(err37);
+            }
+            errors++;
+          }
+        }
+        for (const key5 in data11) {
+          let data12 = data11[key5];
+          if (typeof data12 === "string") {
+            if (func2(data12) > 256) {
+              const err38 = { instancePath: instancePath + "/teams/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/groupMap/additionalProperties/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+              if (vErrors === null) {
+                vErrors = [err38];
+              } else {
+                vErrors.push(err38);
+              }
+              errors++;
+            }
+            if (func2(data12) < 1) {
+              const err39 = { instancePath: instancePath + "/teams/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/groupMap/additionalProperties/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+              if (vErrors === null) {
+                vErrors = [err39];
+              } else {
+                vErrors.push(err39);
+              }
+              errors++;
+            }
+          } else {
+            const err40 = { instancePath: instancePath + "/teams/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/groupMap/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err40];
+            } else {
+              vErrors.push(err40);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err41 = { instancePath: instancePath + "/teams", schemaPath: "#/$defs/groupMap/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err41];
+        } else {
+          vErrors.push(err41);
+        }
+        errors++;
+      }
+    }
+    if (data.preserve !== void 0) {
+      let data13 = data.preserve;
+      if (Array.isArray(data13)) {
+        const len1 = data13.length;
+        for (let i2 = 0; i2 < len1; i2++) {
+          let data14 = data13[i2];
+          if (typeof data14 === "string") {
+            if (!pattern15.test(data14)) {
+              const err42 = { instancePath: instancePath + "/preserve/" + i2, schemaPath: "#/$defs/preserve/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$" }, message: 'must match pattern "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$"' };
+              if (vErrors === null) {
+                vErrors = [err42];
+              } else {
+                vErrors.push(err42);
+              }
+              errors++;
+            }
+          } else {
+            const err43 = { instancePath: instancePath + "/preserve/" + i2, schemaPath: "#/$defs/preserve/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err43];
+            } else {
+              vErrors.push(err43);
+            }
+            errors++;
+          }
+        }
+        let i3 = data13.length;
+        let j1;
+        if (i3 > 1) {
+          const indices1 = {};
+          for (; i3--; ) {
+            let item1 = data13[i3];
+            if (typeof item1 !== "string") {
+              continue;
+            }
+            if (typeof indices1[item1] == "number") {
+              j1 = indices1[item1];
+              const err44 = { instancePath: instancePath + "/preserve", schemaPath: "#/$defs/preserve/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i3 + " are identical)" };
+              if (vErrors === null) {
+                vErrors = [err44];
+              } else {
+                vErrors.push(err44);
+              }
+              errors++;
+              break;
+            }
+            indices1[item1] = i3;
+          }
+        }
+      } else {
+        const err45 = { instancePath: instancePath + "/preserve", schemaPath: "#/$defs/preserve/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err45];
+        } else {
+          vErrors.push(err45);
+        }
+        errors++;
+      }
+    }
+  }
+  var _valid0 = _errs26 === errors;
+  if (_valid0 && valid0) {
+    valid0 = false;
+    passing0 = [passing0, 1];
+  } else {
+    if (_valid0) {
+      valid0 = true;
+      passing0 = 1;
+      if (props0 !== true) {
+        props0 = true;
+      }
+    }
+    const _errs46 = errors;
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.type === void 0) {
+        const err46 = { instancePath, schemaPath: "#/oneOf/2/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'" };
+        if (vErrors === null) {
+          vErrors = [err46];
+        } else {
+          vErrors.push(err46);
+        }
+        errors++;
+      }
+      if (data.dsn_env === void 0) {
+        const err47 = { instancePath, schemaPath: "#/oneOf/2/required", keyword: "required", params: { missingProperty: "dsn_env" }, message: "must have required property 'dsn_env'" };
+        if (vErrors === null) {
+          vErrors = [err47];
+        } else {
+          vErrors.push(err47);
+        }
+        errors++;
+      }
+      if (data.roles === void 0) {
+        const err48 = { instancePath, schemaPath: "#/oneOf/2/required", keyword: "required", params: { missingProperty: "roles" }, message: "must have required property 'roles'" };
+        if (vErrors === null) {
+          vErrors = [err48];
+        } else {
+          vErrors.push(err48);
+        }
+        errors++;
+      }
+      if (data.user === void 0) {
+        const err49 = { instancePath, schemaPath: "#/oneOf/2/required", keyword: "required", params: { missingProperty: "user" }, message: "must have required property 'user'" };
+        if (vErrors === null) {
+          vErrors = [err49];
+        } else {
+          vErrors.push(err49);
+        }
+        errors++;
+      }
+      for (const key6 in data) {
+        if (!(key6 === "type" || key6 === "dsn_env" || key6 === "roles" || key6 === "user" || key6 === "preserve")) {
+          const err50 = { instancePath, schemaPath: "#/oneOf/2/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
+          if (vErrors === null) {
+            vErrors = [err50];
+          } else {
+            vErrors.push(err50);
+          }
+          errors++;
+        }
+      }
+      if (data.type !== void 0) {
+        if ("postgres" !== data.type) {
+          const err51 = { instancePath: instancePath + "/type", schemaPath: "#/oneOf/2/properties/type/const", keyword: "const", params: { allowedValue: "postgres" }, message: "must be equal to constant" };
+          if (vErrors === null) {
+            vErrors = [err51];
+          } else {
+            vErrors.push(err51);
+          }
+          errors++;
+        }
+      }
+      if (data.dsn_env !== void 0) {
+        let data16 = data.dsn_env;
+        if (typeof data16 === "string") {
+          if (!pattern11.test(data16)) {
+            const err52 = { instancePath: instancePath + "/dsn_env", schemaPath: "#/$defs/envName/pattern", keyword: "pattern", params: { pattern: "^[A-Z_][A-Z0-9_]{0,127}$" }, message: 'must match pattern "^[A-Z_][A-Z0-9_]{0,127}$"' };
+            if (vErrors === null) {
+              vErrors = [err52];
+            } else {
+              vErrors.push(err52);
+            }
+            errors++;
+          }
+        } else {
+          const err53 = { instancePath: instancePath + "/dsn_env", schemaPath: "#/$defs/envName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+          if (vErrors === null) {
+            vErrors = [err53];
+          } else {
+            vErrors.push(err53);
+          }
+          errors++;
+        }
+      }
+      if (data.roles !== void 0) {
+        let data17 = data.roles;
+        if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
+          if (Object.keys(data17).length < 1) {
+            const err54 = { instancePath: instancePath + "/roles", schemaPath: "#/$defs/groupMap/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties" };
+            if (vErrors === null) {
+              vErrors = [err54];
+            } else {
+              vErrors.push(err54);
+            }
+            errors++;
+          }
+          for (const key7 in data17) {
+            const _errs55 = errors;
+            if (typeof key7 === "string") {
+              if (!pattern7.test(key7)) {
+                const err55 = { instancePath: instancePath + "/roles", schemaPath: "#/$defs/groupMap/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9-]{0,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9-]{0,62}$"', propertyName: key7 };
+                if (vErrors === null) {
+                  vErrors = [err55];
+                } else {
+                  vErrors.push(err55);
+                }
+                errors++;
+              }
+            }
+            var valid24 = _errs55 === errors;
+            if (!valid24) {
+              const err56 = { instancePath: instancePath + "/roles", schemaPath: "#/$defs/groupMap/propertyNames", keyword: "propertyNames", params: { propertyName: key7 }, message: "property name must be valid" };
+              if (vErrors === null) {
+                vErrors = [err56];
+              } else {
+                vErrors.push(err56);
+              }
+              errors++;
+            }
+          }
+          for (const key8 in data17) {
+            let data18 = data17[key8];
+            if (typeof data18 === "string") {
+              if (func2(data18) > 256) {
+                const err57 = { instancePath: instancePath + "/roles/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/groupMap/additionalProperties/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                if (vErrors === null) {
+                  vErrors = [err57];
+                } else {
+                  vErrors.push(err57);
+                }
+                errors++;
+              }
+              if (func2(data18) < 1) {
+                const err58 = { instancePath: instancePath + "/roles/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/groupMap/additionalProperties/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                if (vErrors === null) {
+                  vErrors = [err58];
+                } else {
+                  vErrors.push(err58);
+                }
+                errors++;
+              }
+            } else {
+              const err59 = { instancePath: instancePath + "/roles/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/groupMap/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+              if (vErrors === null) {
+                vErrors = [err59];
+              } else {
+                vErrors.push(err59);
+              }
+              errors++;
+            }
+          }
+        } else {
+          const err60 = { instancePath: instancePath + "/roles", schemaPath: "#/$defs/groupMap/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+          if (vErrors === null) {
+            vErrors = [err60];
+          } else {
+            vErrors.push(err60);
+          }
+          errors++;
+        }
+      }
+      if (data.user !== void 0) {
+        let data19 = data.user;
+        if (typeof data19 === "string") {
+          if (func2(data19) > 200) {
+            const err61 = { instancePath: instancePath + "/user", schemaPath: "#/$defs/userTemplate/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" };
+            if (vErrors === null) {
+              vErrors = [err61];
+            } else {
+              vErrors.push(err61);
+            }
+            errors++;
+          }
+          if (func2(data19) < 1) {
+            const err62 = { instancePath: instancePath + "/user", schemaPath: "#/$defs/userTemplate/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+            if (vErrors === null) {
+              vErrors = [err62];
+            } else {
+              vErrors.push(err62);
+            }
+            errors++;
+          }
+          if (!pattern13.test(data19)) {
+            const err63 = { instancePath: instancePath + "/user", schemaPath: "#/$defs/userTemplate/pattern", keyword: "pattern", params: { pattern: "\\{subject\\}" }, message: 'must match pattern "\\{subject\\}"' };
+            if (vErrors === null) {
+              vErrors = [err63];
+            } else {
+              vErrors.push(err63);
+            }
+            errors++;
+          }
+        } else {
+          const err64 = { instancePath: instancePath + "/user", schemaPath: "#/$defs/userTemplate/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+          if (vErrors === null) {
+            vErrors = [err64];
+          } else {
+            vErrors.push(err64);
+          }
+          errors++;
+        }
+      }
+      if (data.preserve !== void 0) {
+        let data20 = data.preserve;
+        if (Array.isArray(data20)) {
+          const len2 = data20.length;
+          for (let i4 = 0; i4 < len2; i4++) {
+            let data21 = data20[i4];
+            if (typeof data21 === "string") {
+              if (!pattern15.test(data21)) {
+                const err65 = { instancePath: instancePath + "/preserve/" + i4, schemaPath: "#/$defs/preserve/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$" }, message: 'must match pattern "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$"' };
+                if (vErrors === null) {
+                  vErrors = [err65];
+                } else {
+                  vErrors.push(err65);
+                }
+                errors++;
+              }
+            } else {
+              const err66 = { instancePath: instancePath + "/preserve/" + i4, schemaPath: "#/$defs/preserve/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+              if (vErrors === null) {
+                vErrors = [err66];
+              } else {
+                vErrors.push(err66);
+              }
+              errors++;
+            }
+          }
+          let i5 = data20.length;
+          let j2;
+          if (i5 > 1) {
+            const indices2 = {};
+            for (; i5--; ) {
+              let item2 = data20[i5];
+              if (typeof item2 !== "string") {
+                continue;
+              }
+              if (typeof indices2[item2] == "number") {
+                j2 = indices2[item2];
+                const err67 = { instancePath: instancePath + "/preserve", schemaPath: "#/$defs/preserve/uniqueItems", keyword: "uniqueItems", params: { i: i5, j: j2 }, message: "must NOT have duplicate items (items ## " + j2 + " and " + i5 + " are identical)" };
+                if (vErrors === null) {
+                  vErrors = [err67];
+                } else {
+                  vErrors.push(err67);
+                }
+                errors++;
+                break;
+              }
+              indices2[item2] = i5;
+            }
+          }
+        } else {
+          const err68 = { instancePath: instancePath + "/preserve", schemaPath: "#/$defs/preserve/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+          if (vErrors === null) {
+            vErrors = [err68];
+          } else {
+            vErrors.push(err68);
+          }
+          errors++;
+        }
+      }
+    }
+    var _valid0 = _errs46 === errors;
+    if (_valid0 && valid0) {
+      valid0 = false;
+      passing0 = [passing0, 2];
+    } else {
+      if (_valid0) {
+        valid0 = true;
+        passing0 = 2;
+        if (props0 !== true) {
+          props0 = true;
+        }
+      }
+      const _errs67 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.type === void 0) {
+          const err69 = { instancePath, schemaPath: "#/oneOf/3/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'" };
+          if (vErrors === null) {
+            vErrors = [err69];
+          } else {
+            vErrors.push(err69);
+          }
+          errors++;
+        }
+        if (data.url_env === void 0) {
+          const err70 = { instancePath, schemaPath: "#/oneOf/3/required", keyword: "required", params: { missingProperty: "url_env" }, message: "must have required property 'url_env'" };
+          if (vErrors === null) {
+            vErrors = [err70];
+          } else {
+            vErrors.push(err70);
+          }
+          errors++;
+        }
+        if (data.secret_env === void 0) {
+          const err71 = { instancePath, schemaPath: "#/oneOf/3/required", keyword: "required", params: { missingProperty: "secret_env" }, message: "must have required property 'secret_env'" };
+          if (vErrors === null) {
+            vErrors = [err71];
+          } else {
+            vErrors.push(err71);
+          }
+          errors++;
+        }
+        if (data.groups === void 0) {
+          const err72 = { instancePath, schemaPath: "#/oneOf/3/required", keyword: "required", params: { missingProperty: "groups" }, message: "must have required property 'groups'" };
+          if (vErrors === null) {
+            vErrors = [err72];
+          } else {
+            vErrors.push(err72);
+          }
+          errors++;
+        }
+        for (const key9 in data) {
+          if (!(key9 === "type" || key9 === "url_env" || key9 === "secret_env" || key9 === "groups" || key9 === "user" || key9 === "preserve")) {
+            const err73 = { instancePath, schemaPath: "#/oneOf/3/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err73];
+            } else {
+              vErrors.push(err73);
+            }
+            errors++;
+          }
+        }
+        if (data.type !== void 0) {
+          if ("webhook" !== data.type) {
+            const err74 = { instancePath: instancePath + "/type", schemaPath: "#/oneOf/3/properties/type/const", keyword: "const", params: { allowedValue: "webhook" }, message: "must be equal to constant" };
+            if (vErrors === null) {
+              vErrors = [err74];
+            } else {
+              vErrors.push(err74);
+            }
+            errors++;
+          }
+        }
+        if (data.url_env !== void 0) {
+          let data23 = data.url_env;
+          if (typeof data23 === "string") {
+            if (!pattern11.test(data23)) {
+              const err75 = { instancePath: instancePath + "/url_env", schemaPath: "#/$defs/envName/pattern", keyword: "pattern", params: { pattern: "^[A-Z_][A-Z0-9_]{0,127}$" }, message: 'must match pattern "^[A-Z_][A-Z0-9_]{0,127}$"' };
+              if (vErrors === null) {
+                vErrors = [err75];
+              } else {
+                vErrors.push(err75);
+              }
+              errors++;
+            }
+          } else {
+            const err76 = { instancePath: instancePath + "/url_env", schemaPath: "#/$defs/envName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err76];
+            } else {
+              vErrors.push(err76);
+            }
+            errors++;
+          }
+        }
+        if (data.secret_env !== void 0) {
+          let data24 = data.secret_env;
+          if (typeof data24 === "string") {
+            if (!pattern11.test(data24)) {
+              const err77 = { instancePath: instancePath + "/secret_env", schemaPath: "#/$defs/envName/pattern", keyword: "pattern", params: { pattern: "^[A-Z_][A-Z0-9_]{0,127}$" }, message: 'must match pattern "^[A-Z_][A-Z0-9_]{0,127}$"' };
+              if (vErrors === null) {
+                vErrors = [err77];
+              } else {
+                vErrors.push(err77);
+              }
+              errors++;
+            }
+          } else {
+            const err78 = { instancePath: instancePath + "/secret_env", schemaPath: "#/$defs/envName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err78];
+            } else {
+              vErrors.push(err78);
+            }
+            errors++;
+          }
+        }
+        if (data.groups !== void 0) {
+          let data25 = data.groups;
+          if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
+            if (Object.keys(data25).length < 1) {
+              const err79 = { instancePath: instancePath + "/groups", schemaPath: "#/$defs/groupMap/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties" };
+              if (vErrors === null) {
+                vErrors = [err79];
+              } else {
+                vErrors.push(err79);
+              }
+              errors++;
+            }
+            for (const key10 in data25) {
+              const _errs79 = errors;
+              if (typeof key10 === "string") {
+                if (!pattern7.test(key10)) {
+                  const err80 = { instancePath: instancePath + "/groups", schemaPath: "#/$defs/groupMap/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9-]{0,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9-]{0,62}$"', propertyName: key10 };
+                  if (vErrors === null) {
+                    vErrors = [err80];
+                  } else {
+                    vErrors.push(err80);
+                  }
+                  errors++;
+                }
+              }
+              var valid35 = _errs79 === errors;
+              if (!valid35) {
+                const err81 = { instancePath: instancePath + "/groups", schemaPath: "#/$defs/groupMap/propertyNames", keyword: "propertyNames", params: { propertyName: key10 }, message: "property name must be valid" };
+                if (vErrors === null) {
+                  vErrors = [err81];
+                } else {
+                  vErrors.push(err81);
+                }
+                errors++;
+              }
+            }
+            for (const key11 in data25) {
+              let data26 = data25[key11];
+              if (typeof data26 === "string") {
+                if (func2(data26) > 256) {
+                  const err82 = { instancePath: instancePath + "/groups/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/groupMap/additionalProperties/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err82];
+                  } else {
+                    vErrors.push(err82);
+                  }
+                  errors++;
+                }
+                if (func2(data26) < 1) {
+                  const err83 = { instancePath: instancePath + "/groups/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/groupMap/additionalProperties/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err83];
+                  } else {
+                    vErrors.push(err83);
+                  }
+                  errors++;
+                }
+              } else {
+                const err84 = { instancePath: instancePath + "/groups/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/groupMap/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err84];
+                } else {
+                  vErrors.push(err84);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err85 = { instancePath: instancePath + "/groups", schemaPath: "#/$defs/groupMap/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err85];
+            } else {
+              vErrors.push(err85);
+            }
+            errors++;
+          }
+        }
+        if (data.user !== void 0) {
+          let data27 = data.user;
+          if (typeof data27 === "string") {
+            if (func2(data27) > 200) {
+              const err86 = { instancePath: instancePath + "/user", schemaPath: "#/$defs/userTemplate/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" };
+              if (vErrors === null) {
+                vErrors = [err86];
+              } else {
+                vErrors.push(err86);
+              }
+              errors++;
+            }
+            if (func2(data27) < 1) {
+              const err87 = { instancePath: instancePath + "/user", schemaPath: "#/$defs/userTemplate/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+              if (vErrors === null) {
+                vErrors = [err87];
+              } else {
+                vErrors.push(err87);
+              }
+              errors++;
+            }
+            if (!pattern13.test(data27)) {
+              const err88 = { instancePath: instancePath + "/user", schemaPath: "#/$defs/userTemplate/pattern", keyword: "pattern", params: { pattern: "\\{subject\\}" }, message: 'must match pattern "\\{subject\\}"' };
+              if (vErrors === null) {
+                vErrors = [err88];
+              } else {
+                vErrors.push(err88);
+              }
+              errors++;
+            }
+          } else {
+            const err89 = { instancePath: instancePath + "/user", schemaPath: "#/$defs/userTemplate/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err89];
+            } else {
+              vErrors.push(err89);
+            }
+            errors++;
+          }
+        }
+        if (data.preserve !== void 0) {
+          let data28 = data.preserve;
+          if (Array.isArray(data28)) {
+            const len3 = data28.length;
+            for (let i6 = 0; i6 < len3; i6++) {
+              let data29 = data28[i6];
+              if (typeof data29 === "string") {
+                if (!pattern15.test(data29)) {
+                  const err90 = { instancePath: instancePath + "/preserve/" + i6, schemaPath: "#/$defs/preserve/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$" }, message: 'must match pattern "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$"' };
+                  if (vErrors === null) {
+                    vErrors = [err90];
+                  } else {
+                    vErrors.push(err90);
+                  }
+                  errors++;
+                }
+              } else {
+                const err91 = { instancePath: instancePath + "/preserve/" + i6, schemaPath: "#/$defs/preserve/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err91];
+                } else {
+                  vErrors.push(err91);
+                }
+                errors++;
+              }
+            }
+            let i7 = data28.length;
+            let j3;
+            if (i7 > 1) {
+              const indices3 = {};
+              for (; i7--; ) {
+                let item3 = data28[i7];
+                if (typeof item3 !== "string") {
+                  continue;
+                }
+                if (typeof indices3[item3] == "number") {
+                  j3 = indices3[item3];
+                  const err92 = { instancePath: instancePath + "/preserve", schemaPath: "#/$defs/preserve/uniqueItems", keyword: "uniqueItems", params: { i: i7, j: j3 }, message: "must NOT have duplicate items (items ## " + j3 + " and " + i7 + " are identical)" };
+                  if (vErrors === null) {
+                    vErrors = [err92];
+                  } else {
+                    vErrors.push(err92);
+                  }
+                  errors++;
+                  break;
+                }
+                indices3[item3] = i7;
+              }
+            }
+          } else {
+            const err93 = { instancePath: instancePath + "/preserve", schemaPath: "#/$defs/preserve/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err93];
+            } else {
+              vErrors.push(err93);
+            }
+            errors++;
+          }
+        }
+      }
+      var _valid0 = _errs67 === errors;
+      if (_valid0 && valid0) {
+        valid0 = false;
+        passing0 = [passing0, 3];
+      } else {
+        if (_valid0) {
+          valid0 = true;
+          passing0 = 3;
+          if (props0 !== true) {
+            props0 = true;
+          }
+        }
+      }
+    }
+  }
+  if (!valid0) {
+    const err94 = { instancePath, schemaPath: "#/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf" };
+    if (vErrors === null) {
+      vErrors = [err94];
+    } else {
+      vErrors.push(err94);
+    }
+    errors++;
+  } else {
+    errors = _errs1;
+    if (vErrors !== null) {
+      if (_errs1) {
+        vErrors.length = _errs1;
+      } else {
+        vErrors = null;
+      }
+    }
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.type === void 0) {
+      const err95 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'" };
+      if (vErrors === null) {
+        vErrors = [err95];
+      } else {
+        vErrors.push(err95);
+      }
+      errors++;
+    }
+    if (props0 !== true) {
+      props0 = props0 || {};
+      props0.type = true;
+    }
+    if (data.type !== void 0) {
+      let data30 = data.type;
+      if (!(data30 === "scim" || data30 === "github-team" || data30 === "postgres" || data30 === "webhook")) {
+        const err96 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/enum", keyword: "enum", params: { allowedValues: schema45.properties.type.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err96];
+        } else {
+          vErrors.push(err96);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err97 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err97];
+    } else {
+      vErrors.push(err97);
+    }
+    errors++;
+  }
+  validate28.errors = vErrors;
+  evaluated0.props = props0;
+  return errors === 0;
+}
+validate28.evaluated = { "dynamicProps": true, "dynamicItems": false };
+function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate20.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.roles === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "roles" }, message: "must have required property 'roles'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func1.call(schema31.properties, key0)) {
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.description !== void 0) {
+      let data0 = data.description;
+      if (typeof data0 === "string") {
+        if (func2(data0) > 500) {
+          const err2 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters" };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+      } else {
+        const err3 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.requesters !== void 0) {
+      if (!validate21(data.requesters, { instancePath: instancePath + "/requesters", parentData: data, parentDataProperty: "requesters", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.approvers !== void 0) {
+      if (!validate21(data.approvers, { instancePath: instancePath + "/approvers", parentData: data, parentDataProperty: "approvers", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.approvals !== void 0) {
+      let data3 = data.approvals;
+      if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
+        const err4 = { instancePath: instancePath + "/approvals", schemaPath: "#/$defs/approvals/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+      if (typeof data3 == "number" && isFinite(data3)) {
+        if (data3 > 10 || isNaN(data3)) {
+          const err5 = { instancePath: instancePath + "/approvals", schemaPath: "#/$defs/approvals/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 }, message: "must be <= 10" };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+        if (data3 < 0 || isNaN(data3)) {
+          const err6 = { instancePath: instancePath + "/approvals", schemaPath: "#/$defs/approvals/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.max_duration !== void 0) {
+      let data4 = data.max_duration;
+      if (typeof data4 === "string") {
+        if (!pattern5.test(data4)) {
+          const err7 = { instancePath: instancePath + "/max_duration", schemaPath: "#/$defs/duration/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]{0,5}[mhd]$" }, message: 'must match pattern "^[1-9][0-9]{0,5}[mhd]$"' };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+      } else {
+        const err8 = { instancePath: instancePath + "/max_duration", schemaPath: "#/$defs/duration/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+    if (data.max_start_delay !== void 0) {
+      let data5 = data.max_start_delay;
+      if (typeof data5 === "string") {
+        if (!pattern5.test(data5)) {
+          const err9 = { instancePath: instancePath + "/max_start_delay", schemaPath: "#/$defs/duration/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]{0,5}[mhd]$" }, message: 'must match pattern "^[1-9][0-9]{0,5}[mhd]$"' };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+      } else {
+        const err10 = { instancePath: instancePath + "/max_start_delay", schemaPath: "#/$defs/duration/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.ticket !== void 0) {
+      let data6 = data.ticket;
+      if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+        if (data6.pattern === void 0) {
+          const err11 = { instancePath: instancePath + "/ticket", schemaPath: "#/$defs/ticket/required", keyword: "required", params: { missingProperty: "pattern" }, message: "must have required property 'pattern'" };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+        for (const key1 in data6) {
+          if (!(key1 === "pattern")) {
+            const err12 = { instancePath: instancePath + "/ticket", schemaPath: "#/$defs/ticket/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+        }
+        if (data6.pattern !== void 0) {
+          let data7 = data6.pattern;
+          if (typeof data7 === "string") {
+            if (func2(data7) > 500) {
+              const err13 = { instancePath: instancePath + "/ticket/pattern", schemaPath: "#/$defs/ticket/properties/pattern/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters" };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+            if (func2(data7) < 1) {
+              const err14 = { instancePath: instancePath + "/ticket/pattern", schemaPath: "#/$defs/ticket/properties/pattern/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            }
+          } else {
+            const err15 = { instancePath: instancePath + "/ticket/pattern", schemaPath: "#/$defs/ticket/properties/pattern/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err16 = { instancePath: instancePath + "/ticket", schemaPath: "#/$defs/ticket/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+    }
+    if (data.justification !== void 0) {
+      let data8 = data.justification;
+      if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
+        for (const key2 in data8) {
+          if (!(key2 === "min_length")) {
+            const err17 = { instancePath: instancePath + "/justification", schemaPath: "#/$defs/justification/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+        }
+        if (data8.min_length !== void 0) {
+          let data9 = data8.min_length;
+          if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
+            const err18 = { instancePath: instancePath + "/justification/min_length", schemaPath: "#/$defs/justification/properties/min_length/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          }
+          if (typeof data9 == "number" && isFinite(data9)) {
+            if (data9 > 2e3 || isNaN(data9)) {
+              const err19 = { instancePath: instancePath + "/justification/min_length", schemaPath: "#/$defs/justification/properties/min_length/maximum", keyword: "maximum", params: { comparison: "<=", limit: 2e3 }, message: "must be <= 2000" };
+              if (vErrors === null) {
+                vErrors = [err19];
+              } else {
+                vErrors.push(err19);
+              }
+              errors++;
+            }
+            if (data9 < 0 || isNaN(data9)) {
+              const err20 = { instancePath: instancePath + "/justification/min_length", schemaPath: "#/$defs/justification/properties/min_length/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err21 = { instancePath: instancePath + "/justification", schemaPath: "#/$defs/justification/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err21];
+        } else {
+          vErrors.push(err21);
+        }
+        errors++;
+      }
+    }
+    if (data.roles !== void 0) {
+      let data10 = data.roles;
+      if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
+        if (Object.keys(data10).length < 1) {
+          const err22 = { instancePath: instancePath + "/roles", schemaPath: "#/properties/roles/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties" };
+          if (vErrors === null) {
+            vErrors = [err22];
+          } else {
+            vErrors.push(err22);
+          }
+          errors++;
+        }
+        for (const key3 in data10) {
+          const _errs29 = errors;
+          if (typeof key3 === "string") {
+            if (!pattern7.test(key3)) {
+              const err23 = { instancePath: instancePath + "/roles", schemaPath: "#/properties/roles/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9-]{0,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9-]{0,62}$"', propertyName: key3 };
+              if (vErrors === null) {
+                vErrors = [err23];
+              } else {
+                vErrors.push(err23);
+              }
+              errors++;
+            }
+          }
+          var valid8 = _errs29 === errors;
+          if (!valid8) {
+            const err24 = { instancePath: instancePath + "/roles", schemaPath: "#/properties/roles/propertyNames", keyword: "propertyNames", params: { propertyName: key3 }, message: "property name must be valid" };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          }
+        }
+        for (const key4 in data10) {
+          if (!validate24(data10[key4], { instancePath: instancePath + "/roles/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data10, parentDataProperty: key4, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err25 = { instancePath: instancePath + "/roles", schemaPath: "#/properties/roles/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err25];
+        } else {
+          vErrors.push(err25);
+        }
+        errors++;
+      }
+    }
+    if (data.grant_schema !== void 0) {
+      let data12 = data.grant_schema;
+      if (!(data12 && typeof data12 == "object" && !Array.isArray(data12))) {
+        const err26 = { instancePath: instancePath + "/grant_schema", schemaPath: "#/properties/grant_schema/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err26];
+        } else {
+          vErrors.push(err26);
+        }
+        errors++;
+      }
+    }
+    if (data.target !== void 0) {
+      if (!validate28(data.target, { instancePath: instancePath + "/target", parentData: data, parentDataProperty: "target", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+        errors = vErrors.length;
+      }
+    }
+  } else {
+    const err27 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err27];
+    } else {
+      vErrors.push(err27);
+    }
+    errors++;
+  }
+  validate20.errors = vErrors;
+  return errors === 0;
+}
+validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+
 // src/core/schema/ajv.ts
 var addFormats = import_ajv_formats.default.default ?? import_ajv_formats.default;
 var GRANT_SCHEMA_ID = grant_schema_default.$id;
+var SHIPPED_PATTERNS = /* @__PURE__ */ new Set();
+(function collect(node) {
+  if (Array.isArray(node)) node.forEach(collect);
+  else if (node && typeof node === "object") {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === "pattern" && typeof v === "string") SHIPPED_PATTERNS.add(v);
+      else collect(v);
+    }
+  }
+})([grant_schema_default, policy_schema_default]);
+function regExpEngine(pattern, flags) {
+  return SHIPPED_PATTERNS.has(pattern) ? new RegExp(pattern, flags) : ajvRegExp(pattern, flags);
+}
+regExpEngine.code = "jitRegExp";
 function newAjv() {
   const ajv = new import__.Ajv2020({
     strict: true,
@@ -52305,29 +54289,43 @@ function newAjv() {
     coerceTypes: false,
     useDefaults: false,
     removeAdditional: false,
-    code: { regExp: ajvRegExp }
+    code: { regExp: regExpEngine }
   });
   addFormats(ajv);
   return ajv;
 }
 var shared;
-function policyValidator() {
+function sharedAjv() {
   if (!shared) {
     const ajv = newAjv();
-    shared = { ajv, policy: ajv.compile(policy_schema_default) };
+    ajv.addSchema(grant_schema_default, void 0, void 0, false);
+    shared = { ajv };
   }
-  return shared.policy;
+  return shared.ajv;
 }
+function policyValidator() {
+  return validate;
+}
+var BASE_GRANT_KEY = "jit:grant";
+var DECLARES_IDS = /"\$(id|anchor|dynamicAnchor)"\s*:/;
 function compileGrantValidator(extra) {
-  const ajv = newAjv();
-  ajv.addSchema(grant_schema_default);
-  const schema = {
+  const isolated = extra !== void 0 && DECLARES_IDS.test(JSON.stringify(extra));
+  const ajv = isolated ? newAjv() : sharedAjv();
+  if (isolated) ajv.addSchema(grant_schema_default);
+  if (extra === void 0) {
+    if (!ajv.getSchema(BASE_GRANT_KEY))
+      ajv.addSchema(closedGrantSchema(void 0), BASE_GRANT_KEY, void 0, false);
+    return ajv.getSchema(BASE_GRANT_KEY);
+  }
+  return ajv.compile(closedGrantSchema(extra));
+}
+function closedGrantSchema(extra) {
+  return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     type: "object",
     allOf: extra ? [{ $ref: GRANT_SCHEMA_ID }, { type: "object", ...extra }] : [{ $ref: GRANT_SCHEMA_ID }],
     unevaluatedProperties: false
   };
-  return ajv.compile(schema);
 }
 function describeSchemaErrors(errors) {
   const out = [];
@@ -52410,9 +54408,13 @@ function parseInstant(text) {
   }
   const frac = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1e3) : 0;
   const utc = Date.UTC(year, month - 1, day, hour, minute, second, frac);
-  const d = new Date(utc);
-  d.setUTCFullYear(year);
-  return { ok: true, ms: d.getTime() - offsetMin * 6e4 };
+  let ms = utc;
+  if (year < 100) {
+    const d = new Date(utc);
+    d.setUTCFullYear(year);
+    ms = d.getTime();
+  }
+  return { ok: true, ms: ms - offsetMin * 6e4 };
 }
 function daysInMonth(year, month) {
   if (month === 2) return year % 4 === 0 && year % 100 !== 0 || year % 400 === 0 ? 29 : 28;
@@ -52447,11 +54449,11 @@ var isSymlinkMode = (mode) => mode === "120000";
 // src/core/grant.ts
 var GRANT_MAX_BYTES = 16 * 1024;
 var GRANT_MAX_DEPTH = 8;
-function loadGrant(file2, policies) {
-  const { path } = file2;
+function loadGrant(file, policies) {
+  const { path } = file;
   const where = parseGrantPath(path);
   if (!where.ok) return fail(where.error);
-  if (isSymlinkMode(file2.mode)) {
+  if (isSymlinkMode(file.mode)) {
     return fail(
       finding(
         "E_SYMLINK",
@@ -52460,7 +54462,7 @@ function loadGrant(file2, policies) {
       )
     );
   }
-  const text = decodeFile(file2.bytes, path, GRANT_MAX_BYTES);
+  const text = decodeFile(file.bytes, path, GRANT_MAX_BYTES);
   if (!text.ok) return text;
   const parsed = parseStrictYaml(text.value, {
     schema: "failsafe",
@@ -52560,8 +54562,8 @@ var POLICY_MAX_BYTES = 256 * 1024;
 var POLICY_MAX_DEPTH = 32;
 var DEFAULT_MAX_START_DELAY = "7d";
 var TARGET_BRANCH = ["scim", "github-team", "postgres", "webhook"];
-function loadPolicy(file2) {
-  const { path } = file2;
+function loadPolicy(file) {
+  const { path } = file;
   const system = policySystem(path);
   if (!system) {
     return fail(
@@ -52572,7 +54574,7 @@ function loadPolicy(file2) {
       )
     );
   }
-  if (file2.mode === "120000") {
+  if (file.mode === "120000") {
     return fail(
       finding(
         "E_SYMLINK",
@@ -52581,16 +54583,16 @@ function loadPolicy(file2) {
       )
     );
   }
-  const text = decodeFile(file2.bytes, path, POLICY_MAX_BYTES);
+  const text = decodeFile(file.bytes, path, POLICY_MAX_BYTES);
   if (!text.ok) return text;
   const parsed = parseStrictYaml(text.value, { schema: "core", maxDepth: POLICY_MAX_DEPTH, path });
   if (!parsed.ok) return parsed;
   const raw = parsed.value;
-  const validate = policyValidator();
-  if (!validate(parsed.value)) {
+  const validate2 = policyValidator();
+  if (!validate2(parsed.value)) {
     const type = raw.target?.type;
     const branch = TARGET_BRANCH.indexOf(String(type));
-    const errors2 = (validate.errors ?? []).filter((e) => {
+    const errors2 = (validate2.errors ?? []).filter((e) => {
       const m = /\/target\/oneOf\/(\d+)\//.exec(e.schemaPath);
       return !m || Number(m[1]) === branch;
     });
@@ -52744,11 +54746,11 @@ function valueHint(raw, field) {
 // src/core/policies.ts
 function loadPolicies(tree) {
   const out = /* @__PURE__ */ new Map();
-  for (const file2 of tree.values()) {
-    if (!file2.path.startsWith("policies/")) continue;
-    const r = loadPolicy(file2);
-    const system = r.ok ? r.value.system : /^policies\/([^/]+)\.yaml$/.exec(file2.path)?.[1];
-    out.set(system ?? file2.path, r);
+  for (const file of tree.values()) {
+    if (!file.path.startsWith("policies/")) continue;
+    const r = loadPolicy(file);
+    const system = r.ok ? r.value.system : /^policies\/([^/]+)\.yaml$/.exec(file.path)?.[1];
+    out.set(system ?? file.path, r);
   }
   for (const [system, r] of out) {
     if (!r.ok) continue;
@@ -52792,7 +54794,7 @@ var loginKey = (login) => login.toLowerCase();
 // src/core/rules/cross.ts
 function crossGrantFindings(grants, policies, now, focus) {
   const out = /* @__PURE__ */ new Map();
-  const add = (g, f) => {
+  const add2 = (g, f) => {
     if (focus && !focus.has(g.path)) return;
     const list = out.get(g.path) ?? [];
     if (!list.some((x) => x.code === f.code && x.message === f.message)) list.push(f);
@@ -52819,8 +54821,8 @@ function crossGrantFindings(grants, policies, now, focus) {
     for (const [roleKey, list] of roles) {
       sweep(list, list, (a, b) => {
         const msg = (x, y) => `${x.grant.path}: ${x.grant.subject} already has ${roleKey} from ${y.grant.path} (${fmt(y)}), overlapping this grant's window (${fmt(x)}). Extend or narrow the existing grant instead of adding a second one.`;
-        add(a.grant, finding("E_OVERLAP", msg(a, b), { path: a.grant.path }));
-        add(b.grant, finding("E_OVERLAP", msg(b, a), { path: b.grant.path }));
+        add2(a.grant, finding("E_OVERLAP", msg(a, b), { path: a.grant.path }));
+        add2(b.grant, finding("E_OVERLAP", msg(b, a), { path: b.grant.path }));
       });
       for (const other of conflicts.get(roleKey) ?? []) {
         if (other <= roleKey) continue;
@@ -52828,8 +54830,8 @@ function crossGrantFindings(grants, policies, now, focus) {
         if (!otherList) continue;
         sweep(list, otherList, (a, b) => {
           const msg = (x, y) => `${x.grant.path}: ${x.grant.subject} would hold ${x.grant.system}/${x.grant.role} and ${y.grant.system}/${y.grant.role} (${y.grant.path}) at the same time (${fmt(x)} overlaps ${fmt(y)}); these roles are declared in conflict (separation of duties). Let the other grant end first or ask someone else.`;
-          add(a.grant, finding("E_SOD_CONFLICT", msg(a, b), { path: a.grant.path, field: "role" }));
-          add(b.grant, finding("E_SOD_CONFLICT", msg(b, a), { path: b.grant.path, field: "role" }));
+          add2(a.grant, finding("E_SOD_CONFLICT", msg(a, b), { path: a.grant.path, field: "role" }));
+          add2(b.grant, finding("E_SOD_CONFLICT", msg(b, a), { path: b.grant.path, field: "role" }));
         });
       }
     }
@@ -52943,11 +54945,12 @@ function judgeGrant(g, role, ctx) {
     }
   }
   const just = g.justification.trim();
-  if ([...just].length < role.justificationMinLength) {
+  const chars = codePoints(just);
+  if (chars < role.justificationMinLength) {
     errors.push(
       finding(
         "E_JUSTIFICATION",
-        `${p}: justification has ${[...just].length} characters; ${sys} needs at least ${role.justificationMinLength}. Say what you will do and why.`,
+        `${p}: justification has ${chars} characters; ${sys} needs at least ${role.justificationMinLength}. Say what you will do and why.`,
         { path: p, field: "justification" }
       )
     );
@@ -52992,6 +54995,20 @@ function eligibility(subject, requesters) {
   const key = loginKey(subject);
   if (requesters.some((r) => !isTeam(r) && loginKey(r) === key)) return "yes";
   return requesters.some(isTeam) ? "teams" : "no";
+}
+function codePoints(s) {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 55296 && c <= 56319 && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 56320 && d <= 57343) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
 }
 
 // src/core/evaluate/snapshot.ts
@@ -53614,27 +55631,40 @@ import { join } from "node:path";
 var ROOTS = ["policies", "grants", ".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
 function readTree(root) {
   const tree = /* @__PURE__ */ new Map();
-  for (const rel of ROOTS) visit(root, rel, tree, 0);
+  for (const rel of ROOTS) {
+    let st;
+    try {
+      st = lstatSync(join(root, rel));
+    } catch {
+      continue;
+    }
+    if (st.isDirectory()) walk(root, rel, tree, 0);
+    else add(root, rel, tree, st.isSymbolicLink(), st.isFile());
+  }
   return tree;
 }
-function visit(root, rel, tree, depth) {
-  const abs = join(root, rel);
-  let st;
-  try {
-    st = lstatSync(abs);
-  } catch {
-    return;
-  }
-  if (st.isSymbolicLink()) {
-    tree.set(rel, file(rel, new TextEncoder().encode(readlinkSync(abs)), "120000"));
-  } else if (st.isDirectory()) {
-    if (depth > 8) return;
-    for (const name of readdirSync(abs).sort()) visit(root, `${rel}/${name}`, tree, depth + 1);
-  } else if (st.isFile()) {
-    tree.set(rel, file(rel, readFileSync(abs), st.mode & 73 ? "100755" : "100644"));
+function walk(root, rel, tree, depth) {
+  if (depth > 8) return;
+  const entries = readdirSync(join(root, rel), { withFileTypes: true });
+  entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  for (const e of entries) {
+    const path = `${rel}/${e.name}`;
+    if (e.isDirectory()) walk(root, path, tree, depth + 1);
+    else add(root, path, tree, e.isSymbolicLink(), e.isFile());
   }
 }
-var file = (path, bytes, mode) => ({ path, bytes, mode });
+function add(root, rel, tree, symlink2, file) {
+  const abs = join(root, rel);
+  if (symlink2) {
+    tree.set(rel, {
+      path: rel,
+      bytes: new TextEncoder().encode(readlinkSync(abs)),
+      mode: "120000"
+    });
+  } else if (file) {
+    tree.set(rel, { path: rel, bytes: readFileSync(abs), mode: "100644" });
+  }
+}
 
 // src/action/checkout.ts
 function readCheckout(basePath, workspace) {
@@ -54111,10 +56141,10 @@ function checkTree(tree, now, teams = OFFLINE_TEAMS) {
   const loaded = [];
   const teamOnly = /* @__PURE__ */ new Set();
   let grantFiles = 0;
-  for (const file2 of tree.values()) {
-    if (!file2.path.startsWith("grants/")) continue;
+  for (const file of tree.values()) {
+    if (!file.path.startsWith("grants/")) continue;
     grantFiles++;
-    const r = loadGrant(file2, (s) => all.get(s));
+    const r = loadGrant(file, (s) => all.get(s));
     if (!r.ok) {
       errors.push(...r.errors);
       continue;
@@ -54592,11 +56622,11 @@ function errorText(e) {
 function removalDecision(f) {
   const files = {};
   const utf8 = new TextDecoder("utf-8", { fatal: true });
-  for (const file2 of f.base.tree.values()) {
+  for (const file of f.base.tree.values()) {
     try {
-      files[file2.path] = file2.mode === "120000" ? { base64: Buffer.from(file2.bytes).toString("base64"), mode: file2.mode } : utf8.decode(file2.bytes);
+      files[file.path] = file.mode === "120000" ? { base64: Buffer.from(file.bytes).toString("base64"), mode: file.mode } : utf8.decode(file.bytes);
     } catch {
-      files[file2.path] = { base64: Buffer.from(file2.bytes).toString("base64") };
+      files[file.path] = { base64: Buffer.from(file.bytes).toString("base64") };
     }
   }
   const snapshot = {
@@ -54931,36 +56961,6 @@ function readInputs(read) {
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
 import { join as join5 } from "node:path";
 
-// src/core/load/yaml-flat.ts
-function parseFlatYaml(text) {
-  if (!/^[\x20-\x7e\n]*$/.test(text)) return void 0;
-  const out = /* @__PURE__ */ Object.create(null);
-  let keys = 0;
-  for (const line2 of text.split("\n")) {
-    if (line2 === "" || line2[0] === "#") continue;
-    const m = LINE.exec(line2);
-    if (!m) return void 0;
-    const key = m[1];
-    const raw = m[2];
-    if (FORBIDDEN.has(key) || key in out) return void 0;
-    const value = scalar(raw);
-    if (value === void 0) return void 0;
-    out[key] = value;
-    keys++;
-  }
-  if (keys === 0) return void 0;
-  return { ...out };
-}
-var LINE = /^([A-Za-z0-9_][A-Za-z0-9_-]*): (\S.*)$/;
-var FORBIDDEN = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
-function scalar(raw) {
-  if (raw[0] === '"') return /^"[^"\\]*"$/.test(raw) ? raw.slice(1, -1) : void 0;
-  if (raw[0] === "'") return /^'[^']*'$/.test(raw) ? raw.slice(1, -1) : void 0;
-  if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(raw)) return void 0;
-  if (/[[\]{}]|: | #|[: ]$/.test(raw)) return void 0;
-  return raw;
-}
-
 // src/core/audit/content.ts
 var SYMLINK = { fields: {}, problem: "the file is a symbolic link, not a grant" };
 var SUBMODULE = { fields: {}, problem: "the path is a submodule, not a grant" };
@@ -54994,17 +56994,14 @@ function readContent(b, path) {
   }
   const text = decodeFile(b.bytes, path, GRANT_MAX_BYTES);
   if (!text.ok) return { fields: {}, problem: withoutPath(text.errors[0].message, path) };
-  let fields = parseFlatYaml(text.value);
-  if (!fields) {
-    const parsed = parseStrictYaml(text.value, {
-      schema: "failsafe",
-      maxDepth: GRANT_MAX_DEPTH,
-      path
-    });
-    if (!parsed.ok) return { fields: {}, problem: withoutPath(parsed.errors[0].message, path) };
-    fields = {};
-    for (const [k, v] of Object.entries(parsed.value)) if (typeof v === "string") fields[k] = v;
-  }
+  const parsed = parseStrictYaml(text.value, {
+    schema: "failsafe",
+    maxDepth: GRANT_MAX_DEPTH,
+    path
+  });
+  if (!parsed.ok) return { fields: {}, problem: withoutPath(parsed.errors[0].message, path) };
+  const fields = {};
+  for (const [k, v] of Object.entries(parsed.value)) if (typeof v === "string") fields[k] = v;
   const out = { fields };
   const problems = [];
   for (const key of ["starts_at", "expires_at"]) {
@@ -55151,17 +57148,17 @@ function originProblem(path, o, read) {
 }
 function trailerMismatch(t, content) {
   if (t.expiresAt !== void 0) {
-    const file2 = content.fields.expires_at;
+    const file = content.fields.expires_at;
     const trailer = parseInstant(t.expiresAt);
     const same = trailer.ok && content.expiresAt !== void 0 && trailer.ms === content.expiresAt;
     if (!same) {
-      return `its Jit-Expires-At is ${oneLine2(t.expiresAt, 40)} while the file's expires_at is ${file2 === void 0 ? "(none)" : oneLine2(file2, 40)}`;
+      return `its Jit-Expires-At is ${oneLine2(t.expiresAt, 40)} while the file's expires_at is ${file === void 0 ? "(none)" : oneLine2(file, 40)}`;
     }
   }
   if (t.requestedBy !== void 0 && t.change !== "narrowed") {
-    const file2 = content.fields.requester;
-    if (file2 === void 0 || file2.toLowerCase() !== t.requestedBy.toLowerCase()) {
-      return `its Jit-Requested-By is ${oneLine2(t.requestedBy, 40)} while the file's requester is ${file2 === void 0 ? "(none)" : oneLine2(file2, 40)}`;
+    const file = content.fields.requester;
+    if (file === void 0 || file.toLowerCase() !== t.requestedBy.toLowerCase()) {
+      return `its Jit-Requested-By is ${oneLine2(t.requestedBy, 40)} while the file's requester is ${file === void 0 ? "(none)" : oneLine2(file, 40)}`;
     }
   }
   return void 0;
@@ -56810,14 +58807,14 @@ function loadSyncInputs(tree) {
     errors.push(...r.errors.map((e) => system ? { ...e, system } : e));
   }
   const grants = [];
-  for (const file2 of tree.values()) {
-    if (!file2.path.startsWith("grants/")) continue;
-    const r = loadGrant(file2, (s) => policies.get(s));
+  for (const file of tree.values()) {
+    if (!file.path.startsWith("grants/")) continue;
+    const r = loadGrant(file, (s) => policies.get(s));
     if (r.ok) {
       grants.push(r.value);
       continue;
     }
-    const parts = file2.path.split("/");
+    const parts = file.path.split("/");
     const system = parts.length >= 3 ? parts[1].toLowerCase() : void 0;
     if (system) failedSystems.add(system);
     errors.push(...r.errors.map((e) => system ? { ...e, system } : e));

@@ -3,6 +3,7 @@
 // workflow lint) count as one test each; vitest's tests are counted from its JSON report.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 
 let passed = 0;
 let failed = 0;
@@ -32,15 +33,22 @@ if (only.length === 0) {
     step('bundle builds', 'node', ['scripts/build.mjs'], { JIT_BUILD_OUTDIR: '.tmp/dist-check' })
   ) {
     const stale = [];
-    const built = readdirSync('.tmp/dist-check');
-    for (const f of built) {
-      const committed = `dist/${f}`;
-      if (
-        !existsSync(committed) ||
-        !readFileSync(committed).equals(readFileSync(`.tmp/dist-check/${f}`))
-      )
-        stale.push(committed);
+    const files = (dir) =>
+      existsSync(dir)
+        ? readdirSync(dir, { recursive: true, withFileTypes: true })
+            .filter((e) => e.isFile())
+            .map((e) => join(e.parentPath ?? e.path, e.name).slice(dir.length + 1))
+        : [];
+    const GENERATED = 'policy-validator.generated.js';
+    const fresh = files('.tmp/dist-check');
+    const committed = new Set(files('dist'));
+    for (const f of fresh) {
+      const target = f === GENERATED ? `src/core/schema/${GENERATED}` : `dist/${f}`;
+      if (!existsSync(target) || !readFileSync(target).equals(readFileSync(`.tmp/dist-check/${f}`)))
+        stale.push(target);
+      committed.delete(f);
     }
+    for (const f of committed) stale.push(`dist/${f} (no longer built)`);
     const ok = stale.length === 0;
     console.log(
       `${ok ? 'ok  ' : 'FAIL'} dist/ is current${ok ? '' : `: ${stale.join(', ')} differ from a fresh build; run \`npm run build\` and commit dist/`}`,

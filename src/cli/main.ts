@@ -1,20 +1,19 @@
-import { auditCommand } from './commands/audit.js';
-import { checkCommand } from './commands/check.js';
-import { expireCommand } from './commands/expire.js';
-import { requestCommand } from './commands/request.js';
-import { simulateCommand } from './commands/simulate.js';
-import { statusCommand } from './commands/status.js';
-import { syncCommand } from './commands/sync.js';
 import { type CliIO, EXIT, UsageError } from './io.js';
 
-const COMMANDS: Record<string, (args: string[], io: CliIO) => number | Promise<number>> = {
-  audit: auditCommand,
-  check: checkCommand,
-  expire: expireCommand,
-  request: requestCommand,
-  status: statusCommand,
-  simulate: simulateCommand,
-  sync: syncCommand,
+type Command = (args: string[], io: CliIO) => number | Promise<number>;
+
+/**
+ * Commands load on first use: `jit check` never pays for the GitHub client, the PostgreSQL
+ * driver or the SCIM connector (the bundle is split per command; see scripts/build.mjs).
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  audit: async () => (await import('./commands/audit.js')).auditCommand,
+  check: async () => (await import('./commands/check.js')).checkCommand,
+  expire: async () => (await import('./commands/expire.js')).expireCommand,
+  request: async () => (await import('./commands/request.js')).requestCommand,
+  status: async () => (await import('./commands/status.js')).statusCommand,
+  simulate: async () => (await import('./commands/simulate.js')).simulateCommand,
+  sync: async () => (await import('./commands/sync.js')).syncCommand,
 };
 
 export const USAGE = `jit — just-in-time access, as GitOps
@@ -39,12 +38,13 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     io.out(USAGE);
     return name ? EXIT.ok : EXIT.usage;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = COMMANDS[name];
+  if (!load) {
     io.err(`jit: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}.`);
     return EXIT.usage;
   }
   try {
+    const command = await load();
     return await command(args, io);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -16,7 +16,7 @@ export function compileLinear(
   try {
     const re = RE2JS.compile(source);
     // JSON Schema `pattern` and our ticket pattern are unanchored searches, like RegExp#test.
-    return { ok: true, re: { test: (s: string) => re.matcher(s).find() } };
+    return { ok: true, re: { test: (s: string) => re.test(s) } };
   } catch (e) {
     return { ok: false, why: (e as Error).message };
   }

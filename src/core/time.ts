@@ -45,10 +45,14 @@ export function parseInstant(text: string): ParsedInstant {
   }
   const frac = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
   const utc = Date.UTC(year, month - 1, day, hour, minute, second, frac);
-  // Date.UTC maps years 0..99 to 1900..1999; set the full year explicitly.
-  const d = new Date(utc);
-  d.setUTCFullYear(year);
-  return { ok: true, ms: d.getTime() - offsetMin * 60_000 };
+  // Date.UTC maps years 0..99 to 1900..1999; set the full year explicitly for those.
+  let ms = utc;
+  if (year < 100) {
+    const d = new Date(utc);
+    d.setUTCFullYear(year);
+    ms = d.getTime();
+  }
+  return { ok: true, ms: ms - offsetMin * 60_000 };
 }
 
 function daysInMonth(year: number, month: number): number {

@@ -341,3 +341,28 @@ describe('policy refusals (SPEC §3)', () => {
     expect(ms).toBeLessThan(100);
   });
 });
+
+describe('grant_schema isolation', () => {
+  const withId = (id: string) =>
+    COUPA_POLICY.replace('grant_schema:\n', `grant_schema:\n  $id: "${id}"\n`);
+
+  it('two policies may declare the same $id: each compiles in its own Ajv', () => {
+    const a = loadPolicy(policyFile(withId('https://acme.example/grant-extra')));
+    const b = loadPolicy(
+      policyFile(withId('https://acme.example/grant-extra'), 'policies/other.yaml'),
+    );
+    expect(a.ok && b.ok).toBe(true);
+  });
+
+  it('a grant_schema cannot take over the shipped grant schema id', () => {
+    const r = loadPolicy(policyFile(withId('https://jit-access.dev/schemas/grant.schema.json')));
+    expect(!r.ok && r.errors[0]!.code).toBe('E_POLICY_INVALID');
+  });
+
+  it('patterns of a policy still run on RE2 after the shipped patterns went native', () => {
+    const r = loadPolicy(
+      policyFile(COUPA_POLICY.replace('"^CC-[0-9]{4}$"', '"^(?=CC)CC-[0-9]{4}$"')),
+    );
+    expect(!r.ok && r.errors[0]!.code).toBe('E_POLICY_INVALID');
+  });
+});

@@ -1,7 +1,6 @@
 import { GRANT_MAX_BYTES, GRANT_MAX_DEPTH } from '../grant.js';
 import { cleanText } from '../inert.js';
 import { decodeFile } from '../load/decode.js';
-import { parseFlatYaml } from '../load/yaml-flat.js';
 import { parseStrictYaml } from '../load/yaml-strict.js';
 import type { Grant } from '../model.js';
 import { parseGrantPath } from '../paths.js';
@@ -66,19 +65,15 @@ function readContent(b: BlobContent | undefined, path: string): GrantContent {
   }
   const text = decodeFile(b.bytes, path, GRANT_MAX_BYTES);
   if (!text.ok) return { fields: {}, problem: withoutPath(text.errors[0]!.message, path) };
-  // The flat fast path gives the strict parser's answer for the files the gate writes; anything
-  // else goes through the strict parser.
-  let fields = parseFlatYaml(text.value);
-  if (!fields) {
-    const parsed = parseStrictYaml(text.value, {
-      schema: 'failsafe',
-      maxDepth: GRANT_MAX_DEPTH,
-      path,
-    });
-    if (!parsed.ok) return { fields: {}, problem: withoutPath(parsed.errors[0]!.message, path) };
-    fields = {};
-    for (const [k, v] of Object.entries(parsed.value)) if (typeof v === 'string') fields[k] = v;
-  }
+  // parseStrictYaml takes the flat fast path itself for the files the gate writes.
+  const parsed = parseStrictYaml(text.value, {
+    schema: 'failsafe',
+    maxDepth: GRANT_MAX_DEPTH,
+    path,
+  });
+  if (!parsed.ok) return { fields: {}, problem: withoutPath(parsed.errors[0]!.message, path) };
+  const fields: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parsed.value)) if (typeof v === 'string') fields[k] = v;
   const out: GrantContent = { fields };
   const problems: string[] = [];
   for (const key of ['starts_at', 'expires_at'] as const) {

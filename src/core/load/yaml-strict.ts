@@ -11,6 +11,7 @@ import {
 } from 'yaml';
 import { type Finding, finding } from '../codes.js';
 import { fail, ok, type Result } from '../result.js';
+import { parseFlatYaml } from './yaml-flat.js';
 
 /** A parsed value: strings (grants) or core-schema scalars (policies), arrays and plain objects. */
 export type YamlValue = string | number | boolean | null | YamlValue[] | { [k: string]: YamlValue };
@@ -36,6 +37,21 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * so the cap must hold before that code runs.
  */
 export function parseStrictYaml(
+  text: string,
+  opts: StrictYamlOptions,
+): Result<{ [k: string]: YamlValue }> {
+  // Flat `key: value` files (nearly every grant) take a fast path that answers only where its
+  // result equals the full parser's (test/audit/yaml-flat.test.ts compares them on generated
+  // inputs); everything else, and every refusal, goes through the full parser.
+  if (opts.schema === 'failsafe') {
+    const flat = parseFlatYaml(text);
+    if (flat) return ok(flat);
+  }
+  return parseComposedYaml(text, opts);
+}
+
+/** The full strict parser (CST depth check, composer, refusals), without the flat fast path. */
+export function parseComposedYaml(
   text: string,
   opts: StrictYamlOptions,
 ): Result<{ [k: string]: YamlValue }> {

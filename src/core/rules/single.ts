@@ -100,11 +100,12 @@ export function judgeGrant(
     }
   }
   const just = g.justification.trim();
-  if ([...just].length < role.justificationMinLength) {
+  const chars = codePoints(just);
+  if (chars < role.justificationMinLength) {
     errors.push(
       finding(
         'E_JUSTIFICATION',
-        `${p}: justification has ${[...just].length} characters; ${sys} needs at least ${role.justificationMinLength}. Say what you will do and why.`,
+        `${p}: justification has ${chars} characters; ${sys} needs at least ${role.justificationMinLength}. Say what you will do and why.`,
         { path: p, field: 'justification' },
       ),
     );
@@ -153,4 +154,20 @@ function eligibility(subject: string, requesters: Principal[] | undefined): 'yes
   const key = loginKey(subject);
   if (requesters.some((r) => !isTeam(r) && loginKey(r) === key)) return 'yes';
   return requesters.some(isTeam) ? 'teams' : 'no';
+}
+
+/** Length in Unicode code points (what a person counts), without materialising an array. */
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
 }

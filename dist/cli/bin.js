@@ -1,0 +1,66 @@
+import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
+import {
+  EXIT,
+  UsageError
+} from "./chunks/chunk-IK6MJZGE.js";
+
+// src/cli/main.ts
+var COMMANDS = {
+  audit: async () => (await import("./chunks/audit-CS2JCWZD.js")).auditCommand,
+  check: async () => (await import("./chunks/check-KX434PBY.js")).checkCommand,
+  expire: async () => (await import("./chunks/expire-TE3C3VLX.js")).expireCommand,
+  request: async () => (await import("./chunks/request-RUDHINGF.js")).requestCommand,
+  status: async () => (await import("./chunks/status-Y64VDBW2.js")).statusCommand,
+  simulate: async () => (await import("./chunks/simulate-275N64PB.js")).simulateCommand,
+  sync: async () => (await import("./chunks/sync-WMRVXC5W.js")).syncCommand
+};
+var USAGE = `jit \u2014 just-in-time access, as GitOps
+
+Usage: jit <command> [options]
+
+Commands:
+  check      validate every policy and grant in the tree
+  request    write a grant file for an access request
+  status     active, upcoming and expired-but-present grants
+  simulate   evaluate a saved pull-request snapshot offline
+  expire     plan or open the removal pull request for expired grants
+  sync       reconcile target systems with the active grants
+  audit      the audit trail from git history
+
+Common options: --json, --now RFC3339, --root DIR. Run \`jit <command> --help\` for more.`;
+async function runCli(argv, io) {
+  const [name, ...args] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    io.out(USAGE);
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    io.err(`jit: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(", ")}.`);
+    return EXIT.usage;
+  }
+  try {
+    const command = await load();
+    return await command(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(e.message);
+      return EXIT.usage;
+    }
+    io.err(`jit ${name}: ${e.message}`);
+    if (io.env.JIT_DEBUG) io.err(String(e.stack));
+    return EXIT.usage;
+  }
+}
+
+// src/cli/bin.ts
+var code = await runCli(process.argv.slice(2), {
+  out: (t) => process.stdout.write(`${t}
+`),
+  err: (t) => process.stderr.write(`${t}
+`),
+  env: process.env,
+  cwd: process.cwd(),
+  now: () => Date.now()
+});
+process.exitCode = code;

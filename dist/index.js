@@ -55847,7 +55847,9 @@ function mergeMessage(d, snap, snapshotSha) {
       );
   }
   const first = d.grants.find((g) => g.grant)?.grant;
-  const title = first ? `jit: ${d.grants.some((g) => g.change !== "removed" && g.change !== "narrowed") ? "grant" : "narrow"} ${first.system}/${first.role} to ${first.subject} until ${first.expires_at} (#${pr2.number})` : `jit: revoke ${d.grants.length} grant${d.grants.length > 1 ? "s" : ""} (#${pr2.number})`;
+  const withGrant = d.grants.filter((g) => g.grant);
+  const verb = withGrant.some((g) => g.change !== "narrowed") ? "grant" : "narrow";
+  const title = withGrant.length > 1 ? `jit: ${verb} ${withGrant.length} accesses (#${pr2.number})` : first ? `jit: ${verb} ${first.system}/${first.role} to ${first.subject} until ${first.expires_at} (#${pr2.number})` : `jit: revoke ${d.grants.length} grant${d.grants.length > 1 ? "s" : ""} (#${pr2.number})`;
   return {
     title: title.replace(/[\r\n]/g, " ").slice(0, 200),
     message: `${lines.join("\n")}
@@ -56012,7 +56014,8 @@ async function publish(d, snap, inputs, port, runner) {
   await port.setStatus({
     sha: pr2.head_sha,
     state: STATE[d.verdict],
-    description: d.summary,
+    // The state is shown next to the description already: drop the summary's verdict prefix.
+    description: d.summary.replace(/^(approved|pending|denied): /, ""),
     context: inputs.statusContext,
     ...runUrl ? { targetUrl: runUrl } : {}
   });

@@ -55,9 +55,14 @@ export function mergeMessage(
       );
   }
   const first = d.grants.find((g) => g.grant)?.grant;
-  const title = first
-    ? `jit: ${d.grants.some((g) => g.change !== 'removed' && g.change !== 'narrowed') ? 'grant' : 'narrow'} ${first.system}/${first.role} to ${first.subject} until ${first.expires_at} (#${pr.number})`
-    : `jit: revoke ${d.grants.length} grant${d.grants.length > 1 ? 's' : ''} (#${pr.number})`;
+  const withGrant = d.grants.filter((g) => g.grant);
+  const verb = withGrant.some((g) => g.change !== 'narrowed') ? 'grant' : 'narrow';
+  const title =
+    withGrant.length > 1
+      ? `jit: ${verb} ${withGrant.length} accesses (#${pr.number})`
+      : first
+        ? `jit: ${verb} ${first.system}/${first.role} to ${first.subject} until ${first.expires_at} (#${pr.number})`
+        : `jit: revoke ${d.grants.length} grant${d.grants.length > 1 ? 's' : ''} (#${pr.number})`;
   return {
     title: title.replace(/[\r\n]/g, ' ').slice(0, 200),
     message: `${lines.join('\n')}\n\n${formatTrailers(t)}`,

@@ -32,7 +32,8 @@ export async function publish(
   await port.setStatus({
     sha: pr.head_sha,
     state: STATE[d.verdict],
-    description: d.summary,
+    // The state is shown next to the description already: drop the summary's verdict prefix.
+    description: d.summary.replace(/^(approved|pending|denied): /, ''),
     context: inputs.statusContext,
     ...(runUrl ? { targetUrl: runUrl } : {}),
   });

@@ -93,7 +93,11 @@ describe('gate: the bundled action against the fake GitHub', () => {
     expect(r.summary).toContain('jit-access:verdict');
 
     // Re-evaluation updates the same comment in place.
-    await evaluate(pr.number, {}, 'edited');
+    const again = await evaluate(pr.number, {}, 'edited');
+    // The first run also pays for the fake's lazy validator builds; the second is the action's own time.
+    console.log(
+      `evaluate again (fake warm): ${again.requests} API requests, ${Math.round(again.ms)} ms from process start to exit`,
+    );
     expect(commentOf(pr.number)).toHaveLength(1);
 
     // The saved snapshot replays to the same decision offline.

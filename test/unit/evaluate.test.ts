@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DENY_CODES, IGNORED_CODES, PENDING_CODES } from '../../src/core/codes.js';
 import { evaluate } from '../../src/core/evaluate/evaluate.js';
 import type { Snapshot } from '../../src/core/evaluate/snapshot.js';
 import { COUPA_POLICY, grantText, NETSUITE_POLICY } from '../support/fixtures.js';
@@ -230,7 +231,7 @@ const IGNORED: Array<{ name: string; mutate: Mutate; expect: string }> = [
     expect: 'alice:I_SELF',
   },
   {
-    name: 'requester approves a PR authored by someone else',
+    name: 'the author, who is also the requester, approves',
     mutate: all(
       setGrant(grantText({ requester: 'bob' })),
       (s) => {
@@ -295,6 +296,15 @@ describe('evaluate: ignored reviews', () => {
 });
 
 describe('evaluate: approvals and code owners', () => {
+  it('the requester approving a PR someone else opened is ignored (I_REQUESTER), and the PR is denied', () => {
+    // bob is named as requester in a file alice submitted: E_REQUESTER_MISMATCH; bob's approval
+    // of "his" request never counts either.
+    const d = run(all(setGrant(grantText({ requester: 'bob', subject: 'bob' })), approveBy('bob')));
+    expect(d.verdict).toBe('denied');
+    expect(codesOf(d)).toContain('E_REQUESTER_MISMATCH');
+    expect(ignoredOf(d)).toContain('bob:I_REQUESTER');
+  });
+
   it('pending with both requirements named until a lead approves', () => {
     const d = run(() => {});
     expect(d.verdict).toBe('pending');
@@ -719,5 +729,19 @@ describe('evaluate: THREATS.md examples', () => {
 
   it('base files are the only source of policies (BASE_FILES untouched by the PR)', () => {
     expect(Object.keys(BASE_FILES)).toContain('policies/coupa.yaml');
+  });
+});
+
+describe('evaluate: coverage of SPEC §5', () => {
+  it('every reason code is produced by at least one case above', () => {
+    const seen = new Set<string>([
+      ...DENIED.map((c) => c.code),
+      ...IGNORED.map((c) => c.expect.split(':')[1]!),
+      'P_APPROVALS',
+      'P_CODEOWNER',
+      'I_REQUESTER',
+    ]);
+    for (const code of [...DENY_CODES, ...PENDING_CODES, ...IGNORED_CODES])
+      expect(seen, code).toContain(code);
   });
 });

@@ -54,6 +54,12 @@ async function runCli(argv, io) {
 }
 
 // src/cli/bin.ts
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
 var code = await runCli(process.argv.slice(2), {
   out: (t) => process.stdout.write(`${t}
 `),

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exampleCopy, jit, REPO } from '../support/cli.js';
@@ -92,5 +92,24 @@ describe('jit check: CODEOWNERS', () => {
     expect(JSON.parse(r.stdout).errors.map((e: { code: string }) => e.code)).toEqual([
       'E_CODEOWNERS_INVALID',
     ]);
+  });
+});
+
+describe('jit as a Unix citizen', () => {
+  it('a closed pipe (jit status | head -1) ends quietly, without a stack trace', () => {
+    // Far more output than a pipe buffer holds, so the writer really hits the closed pipe.
+    const dir = exampleCopy();
+    const text = readFileSync(join(dir, 'grants/coupa/erin-po-approver-proc-4795.yaml'), 'utf8');
+    for (let i = 0; i < 3000; i++)
+      writeFileSync(join(dir, `grants/coupa/erin-po-approver-proc-4795-${i}.yaml`), text);
+    const r = spawnSync(
+      'bash',
+      ['-c', `node ${join(REPO, 'bin/jit.js')} status --root ${dir} | head -1`],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(r.stdout.trim()).toMatch(/^Grants at /);
+    expect(r.stderr).not.toMatch(/EPIPE|at .*\.js:\d+/);
   });
 });

@@ -55489,6 +55489,24 @@ function loadCodeowners(base) {
   return { ...parseCodeowners(found.text, found.path), path: found.path };
 }
 
+// src/core/evaluate/snapshot-files.ts
+var UTF82 = new TextDecoder("utf-8", { fatal: true });
+function snapshotFiles(tree) {
+  const out = {};
+  for (const f of tree.values()) {
+    if (f.mode === "120000") {
+      out[f.path] = { base64: Buffer.from(f.bytes).toString("base64"), mode: f.mode };
+      continue;
+    }
+    try {
+      out[f.path] = UTF82.decode(f.bytes);
+    } catch {
+      out[f.path] = { base64: Buffer.from(f.bytes).toString("base64") };
+    }
+  }
+  return out;
+}
+
 // src/github/gather.ts
 var OWNER_TEAM_LOOKUPS = 30;
 async function gatherSnapshot(input) {
@@ -55578,7 +55596,7 @@ async function gatherSnapshot(input) {
     repository: { owner: port.owner, name: port.repo, default_branch: input.defaultBranch },
     users,
     teams,
-    base: { sha: input.base.sha, files: baseFiles(input.base.tree) },
+    base: { sha: input.base.sha, files: snapshotFiles(input.base.tree) },
     pull_request: {
       number,
       author: pr2.author,
@@ -55597,28 +55615,13 @@ async function lookupUsers(port, logins) {
   const found = await Promise.all([...unique.values()].map((l) => port.getUser(l)));
   return found.filter((u) => u !== void 0);
 }
-var UTF82 = new TextDecoder("utf-8", { fatal: true });
+var UTF83 = new TextDecoder("utf-8", { fatal: true });
 function encode(bytes) {
   try {
-    return { content: UTF82.decode(bytes) };
+    return { content: UTF83.decode(bytes) };
   } catch {
     return { content_base64: Buffer.from(bytes).toString("base64") };
   }
-}
-function baseFiles(tree) {
-  const out = {};
-  for (const f of tree.values()) {
-    if (f.mode === "120000") {
-      out[f.path] = { base64: Buffer.from(f.bytes).toString("base64"), mode: f.mode };
-      continue;
-    }
-    try {
-      out[f.path] = UTF82.decode(f.bytes);
-    } catch {
-      out[f.path] = { base64: Buffer.from(f.bytes).toString("base64") };
-    }
-  }
-  return out;
 }
 
 // src/action/checkout.ts
@@ -56623,21 +56626,12 @@ function errorText(e) {
 
 // src/jobs/expire/gate.ts
 function removalDecision(f) {
-  const files = {};
-  const utf8 = new TextDecoder("utf-8", { fatal: true });
-  for (const file of f.base.tree.values()) {
-    try {
-      files[file.path] = file.mode === "120000" ? { base64: Buffer.from(file.bytes).toString("base64"), mode: file.mode } : utf8.decode(file.bytes);
-    } catch {
-      files[file.path] = { base64: Buffer.from(file.bytes).toString("base64") };
-    }
-  }
   const snapshot = {
     now: formatInstant(f.now),
     repository: { owner: f.owner, name: f.repo, default_branch: f.defaultBranch },
     users: [],
     teams: {},
-    base: { sha: f.base.sha, files },
+    base: { sha: f.base.sha, files: snapshotFiles(f.base.tree) },
     pull_request: {
       number: f.number,
       author: f.author,

@@ -1,10 +1,6 @@
 import { locateCodeowners, ownerKind, ownersFor, parseCodeowners } from '../core/codeowners.js';
-import type {
-  FileContent,
-  PullRequestFile,
-  Snapshot,
-  SnapshotUser,
-} from '../core/evaluate/snapshot.js';
+import type { PullRequestFile, Snapshot, SnapshotUser } from '../core/evaluate/snapshot.js';
+import { snapshotFiles } from '../core/evaluate/snapshot-files.js';
 import { loginKey } from '../core/model.js';
 import { isGrantsPath, parseGrantPath } from '../core/paths.js';
 import { loadPolicies } from '../core/policies.js';
@@ -137,7 +133,7 @@ export async function gatherSnapshot(
     repository: { owner: port.owner, name: port.repo, default_branch: input.defaultBranch },
     users,
     teams,
-    base: { sha: input.base.sha, files: baseFiles(input.base.tree) },
+    base: { sha: input.base.sha, files: snapshotFiles(input.base.tree) },
     pull_request: {
       number,
       author: pr.author,
@@ -167,20 +163,4 @@ function encode(bytes: Uint8Array): { content: string } | { content_base64: stri
   } catch {
     return { content_base64: Buffer.from(bytes).toString('base64') };
   }
-}
-
-function baseFiles(tree: Tree): Record<string, FileContent> {
-  const out: Record<string, FileContent> = {};
-  for (const f of tree.values()) {
-    if (f.mode === '120000') {
-      out[f.path] = { base64: Buffer.from(f.bytes).toString('base64'), mode: f.mode };
-      continue;
-    }
-    try {
-      out[f.path] = UTF8.decode(f.bytes);
-    } catch {
-      out[f.path] = { base64: Buffer.from(f.bytes).toString('base64') };
-    }
-  }
-  return out;
 }

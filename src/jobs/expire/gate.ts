@@ -1,6 +1,7 @@
 import type { Decision } from '../../core/evaluate/decision.js';
 import { evaluate } from '../../core/evaluate/evaluate.js';
-import type { FileContent, Snapshot } from '../../core/evaluate/snapshot.js';
+import type { Snapshot } from '../../core/evaluate/snapshot.js';
+import { snapshotFiles } from '../../core/evaluate/snapshot-files.js';
 import { formatInstant } from '../../core/time.js';
 import type { Tree } from '../../core/tree.js';
 
@@ -25,24 +26,12 @@ export interface RemovalPrFacts {
  * shortcut: a removal PR that touched anything else would be judged like any other.
  */
 export function removalDecision(f: RemovalPrFacts): { snapshot: Snapshot; decision: Decision } {
-  const files: Record<string, FileContent> = {};
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
-  for (const file of f.base.tree.values()) {
-    try {
-      files[file.path] =
-        file.mode === '120000'
-          ? { base64: Buffer.from(file.bytes).toString('base64'), mode: file.mode }
-          : utf8.decode(file.bytes);
-    } catch {
-      files[file.path] = { base64: Buffer.from(file.bytes).toString('base64') };
-    }
-  }
   const snapshot: Snapshot = {
     now: formatInstant(f.now),
     repository: { owner: f.owner, name: f.repo, default_branch: f.defaultBranch },
     users: [],
     teams: {},
-    base: { sha: f.base.sha, files },
+    base: { sha: f.base.sha, files: snapshotFiles(f.base.tree) },
     pull_request: {
       number: f.number,
       author: f.author,

@@ -58448,36 +58448,87 @@ var ScimConnector = class {
     }
     return out;
   }
+  /**
+   * Applies membership changes with one PATCH per group and action (up to BATCH members), in
+   * the order the plan gives (removals first). A failed batch is retried one member at a time,
+   * so one bad member fails only its own operation. RFC 7644 §3.5.2: a PatchOp is atomic.
+   */
   async apply(ops) {
-    const results = [];
+    const results = /* @__PURE__ */ new Map();
+    const pending = [];
     for (const op of ops) {
       const before = this.http.requests;
       try {
-        const changed = await this.applyOne(op);
-        results.push({ op, ok: true, changed, requests: this.http.requests - before });
+        const userId = await this.userId(op.member);
+        const group = await this.group(op.group);
+        const isMember = group.memberIds.has(userId);
+        if (op.action === "add" ? isMember : !isMember) {
+          results.set(op, { op, ok: true, changed: false, requests: this.http.requests - before });
+        } else {
+          pending.push({ op, userId, group, requests: this.http.requests - before });
+        }
       } catch (err) {
-        const verb = op.action === "add" ? `adding ${op.member} to` : `removing ${op.member} from`;
-        const error2 = `${verb} SCIM group ${op.group}: ${message2(err)}`;
-        results.push({ op, ok: false, error: error2, requests: this.http.requests - before });
+        results.set(op, this.failure(op, err, this.http.requests - before));
       }
     }
-    return results;
+    for (const batch of batches(pending)) {
+      const before = this.http.requests;
+      try {
+        await this.patch(
+          batch[0].group,
+          batch[0].op.action,
+          batch.map((b) => b.userId)
+        );
+        batch.forEach((b, k) => {
+          const requests = b.requests + (k === 0 ? this.http.requests - before : 0);
+          results.set(b.op, { op: b.op, ok: true, changed: true, requests });
+        });
+      } catch (batchErr) {
+        if (batch.length === 1) {
+          const b = batch[0];
+          results.set(b.op, this.failure(b.op, batchErr, b.requests + this.http.requests - before));
+          continue;
+        }
+        let spent = this.http.requests - before;
+        for (const b of batch) {
+          const one = this.http.requests;
+          try {
+            await this.patch(b.group, b.op.action, [b.userId]);
+            results.set(b.op, {
+              op: b.op,
+              ok: true,
+              changed: true,
+              requests: b.requests + spent + this.http.requests - one
+            });
+          } catch (err) {
+            results.set(
+              b.op,
+              this.failure(b.op, err, b.requests + spent + this.http.requests - one)
+            );
+          }
+          spent = 0;
+        }
+      }
+    }
+    return ops.map((op) => results.get(op));
   }
-  async applyOne(op) {
-    const userId = await this.userId(op.member);
-    const group = await this.group(op.group);
-    const isMember = group.memberIds.has(userId);
-    if (op.action === "add" ? isMember : !isMember) return false;
-    const operation = op.action === "add" ? { op: "add", path: "members", value: [{ value: userId }] } : { op: "remove", path: `members[value eq ${scimString(userId)}]` };
+  failure(op, err, requests) {
+    const verb = op.action === "add" ? `adding ${op.member} to` : `removing ${op.member} from`;
+    return { op, ok: false, error: `${verb} SCIM group ${op.group}: ${message2(err)}`, requests };
+  }
+  /** One PatchOp: `add` on `members` with every id, or one `remove` per `members[value eq id]`. */
+  async patch(group, action, userIds) {
+    const operations = action === "add" ? [{ op: "add", path: "members", value: userIds.map((value) => ({ value })) }] : userIds.map((id) => ({ op: "remove", path: `members[value eq ${scimString(id)}]` }));
     await this.http.request({
       method: "PATCH",
       path: `/Groups/${encodeURIComponent(group.id)}`,
-      body: { schemas: [PATCH_OP], Operations: [operation] },
+      body: { schemas: [PATCH_OP], Operations: operations },
       contentType: "application/scim+json"
     });
-    if (op.action === "add") group.memberIds.add(userId);
-    else group.memberIds.delete(userId);
-    return true;
+    for (const id of userIds) {
+      if (action === "add") group.memberIds.add(id);
+      else group.memberIds.delete(id);
+    }
   }
   /** The group with exactly this displayName, with its member ids. Cached per run. */
   group(displayName) {
@@ -58608,6 +58659,22 @@ async function mapLimit(items, limit, fn) {
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+var BATCH = 50;
+function batches(items) {
+  const out = [];
+  const open2 = /* @__PURE__ */ new Map();
+  for (const item of items) {
+    const key = `${item.op.action}\0${item.group.id}`;
+    let batch = open2.get(key);
+    if (!batch || batch.length >= BATCH) {
+      batch = [];
+      open2.set(key, batch);
+      out.push(batch);
+    }
+    batch.push(item);
+  }
   return out;
 }
 

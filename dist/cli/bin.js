@@ -12,7 +12,7 @@ var COMMANDS = {
   request: async () => (await import("./chunks/request-RUDHINGF.js")).requestCommand,
   status: async () => (await import("./chunks/status-Y64VDBW2.js")).statusCommand,
   simulate: async () => (await import("./chunks/simulate-275N64PB.js")).simulateCommand,
-  sync: async () => (await import("./chunks/sync-WMRVXC5W.js")).syncCommand
+  sync: async () => (await import("./chunks/sync-2VONI57M.js")).syncCommand
 };
 var USAGE = `jit \u2014 just-in-time access, as GitOps
 

@@ -218,8 +218,12 @@ describe('SCIM', () => {
       expect(r.summary.removed).toBe(2);
       expect(server.members(GROUP)).toEqual([]);
       const patches = server.requests.slice(seen).filter((q) => q.method === 'PATCH');
+      // One batched PatchOp with one `remove` per member id (never a filter on userName).
+      expect(patches).toHaveLength(1);
       expect(
-        patches.map((q) => (q.body as { Operations: { path: string }[] }).Operations[0]!.path),
+        patches.flatMap((q) =>
+          (q.body as { Operations: { path: string }[] }).Operations.map((o) => o.path),
+        ),
       ).toEqual([
         `members[value eq "${server.userId('a" or userName pr "')}"]`,
         `members[value eq "${server.userId('bob@acme.example')}"]`,

@@ -97,7 +97,9 @@ describe('isolation', () => {
       role: 'editor',
       expires: T0 + 6 * HOUR,
     });
-    scim.server.failNext(503, ATTEMPTS, { method: 'PATCH' });
+    // Both changes go in one batched PATCH; it fails after its retries, then the connector
+    // retries member by member: alice's PATCH fails too (after its retries), bob's goes through.
+    scim.server.failNext(503, 2 * ATTEMPTS, { method: 'PATCH' });
     let r = await sync(repo, targets, T0 + 20 * MIN);
     expect(r.exitCode).toBe(1);
     expect(r.summary).toMatchObject({ added: 1, failed: 1 });

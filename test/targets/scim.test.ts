@@ -250,3 +250,27 @@ describe('ScimConnector with case variants', () => {
     expect(one.members(INVOICE)).toEqual([]);
   });
 });
+
+describe('ScimConnector batching', () => {
+  it('60 additions to one group take 2 PATCH requests (50 + 10); 60 removals take 2 more', async () => {
+    const users = Array.from({ length: 60 }, (_, i) => `user${i}@acme.example`);
+    const big = await startScimServer({ token: TOKEN, users, groups: ['JIT Batch'] });
+    try {
+      const c = new ScimConnector({ url: big.url, token: TOKEN, http: fast });
+      const adds = await c.apply(users.map((u) => op('add', 'JIT Batch', u)));
+      expect(adds.every((r) => r.ok && r.changed)).toBe(true);
+      expect(big.members('JIT Batch').sort()).toEqual([...users].sort());
+      const patches = () => big.requests.filter((r) => r.method === 'PATCH').length;
+      expect(patches()).toBe(2);
+      // The reported request counts add up to what the server saw.
+      expect(adds.reduce((n, r) => n + r.requests, 0)).toBe(big.requests.length);
+
+      const removes = await c.apply(users.map((u) => op('remove', 'JIT Batch', u)));
+      expect(removes.every((r) => r.ok && r.changed)).toBe(true);
+      expect(big.members('JIT Batch')).toEqual([]);
+      expect(patches()).toBe(4);
+    } finally {
+      await big.close();
+    }
+  });
+});

@@ -5470,7 +5470,7 @@ var require_body = __commonJS({
       } else {
         stream = new ReadableStream({
           async pull(controller) {
-            const buffer = typeof source === "string" ? textEncoder.encode(source) : source;
+            const buffer = typeof source2 === "string" ? textEncoder.encode(source2) : source2;
             if (buffer.byteLength) {
               controller.enqueue(buffer);
             }
@@ -5483,19 +5483,19 @@ var require_body = __commonJS({
       }
       assert(isReadableStreamLike(stream));
       let action = null;
-      let source = null;
+      let source2 = null;
       let length = null;
       let type = null;
       if (typeof object === "string") {
-        source = object;
+        source2 = object;
         type = "text/plain;charset=UTF-8";
       } else if (object instanceof URLSearchParams) {
-        source = object.toString();
+        source2 = object.toString();
         type = "application/x-www-form-urlencoded;charset=UTF-8";
       } else if (isArrayBuffer(object)) {
-        source = new Uint8Array(object.slice());
+        source2 = new Uint8Array(object.slice());
       } else if (ArrayBuffer.isView(object)) {
-        source = new Uint8Array(object.buffer.slice(object.byteOffset, object.byteOffset + object.byteLength));
+        source2 = new Uint8Array(object.buffer.slice(object.byteOffset, object.byteOffset + object.byteLength));
       } else if (util.isFormDataLike(object)) {
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
@@ -5534,7 +5534,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         if (hasUnknownSizeValue) {
           length = null;
         }
-        source = object;
+        source2 = object;
         action = async function* () {
           for (const part of blobParts) {
             if (part.stream) {
@@ -5546,7 +5546,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         };
         type = `multipart/form-data; boundary=${boundary}`;
       } else if (isBlobLike(object)) {
-        source = object;
+        source2 = object;
         length = object.size;
         if (object.type) {
           type = object.type;
@@ -5562,8 +5562,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         }
         stream = object instanceof ReadableStream ? object : ReadableStreamFrom(object);
       }
-      if (typeof source === "string" || util.isBuffer(source)) {
-        length = Buffer.byteLength(source);
+      if (typeof source2 === "string" || util.isBuffer(source2)) {
+        length = Buffer.byteLength(source2);
       }
       if (action != null) {
         let iterator2;
@@ -5594,7 +5594,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           type: "bytes"
         });
       }
-      const body = { stream, source, length };
+      const body = { stream, source: source2, length };
       return [body, type];
     }
     function safelyExtractBody(object, keepalive = false) {
@@ -16611,7 +16611,7 @@ var require_events = __commonJS({
         }
         return this.#eventInit.ports;
       }
-      initMessageEvent(type, bubbles = false, cancelable = false, data = null, origin = "", lastEventId = "", source = null, ports = []) {
+      initMessageEvent(type, bubbles = false, cancelable = false, data = null, origin = "", lastEventId = "", source2 = null, ports = []) {
         webidl.brandCheck(this, _MessageEvent);
         webidl.argumentLengthCheck(arguments, 1, "MessageEvent.initMessageEvent");
         return new _MessageEvent(type, {
@@ -16620,7 +16620,7 @@ var require_events = __commonJS({
           data,
           origin,
           lastEventId,
-          source,
+          source: source2,
           ports
         });
       }
@@ -19462,26 +19462,26 @@ var require_directives = __commonJS({
        * @returns Resolved tag, which may also be the non-specific tag `'!'` or a
        *   `'!local'` tag, or `null` if unresolvable.
        */
-      tagName(source, onError) {
-        if (source === "!")
+      tagName(source2, onError) {
+        if (source2 === "!")
           return "!";
-        if (source[0] !== "!") {
-          onError(`Not a valid tag: ${source}`);
+        if (source2[0] !== "!") {
+          onError(`Not a valid tag: ${source2}`);
           return null;
         }
-        if (source[1] === "<") {
-          const verbatim = source.slice(2, -1);
+        if (source2[1] === "<") {
+          const verbatim = source2.slice(2, -1);
           if (verbatim === "!" || verbatim === "!!") {
-            onError(`Verbatim tags aren't resolved, so ${source} is invalid.`);
+            onError(`Verbatim tags aren't resolved, so ${source2} is invalid.`);
             return null;
           }
-          if (source[source.length - 1] !== ">")
+          if (source2[source2.length - 1] !== ">")
             onError("Verbatim tags must end with a >");
           return verbatim;
         }
-        const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
+        const [, handle, suffix] = source2.match(/^(.*!)([^!]*)$/s);
         if (!suffix)
-          onError(`The ${source} tag has no suffix`);
+          onError(`The ${source2} tag has no suffix`);
         const prefix = this.tags[handle];
         if (prefix) {
           try {
@@ -19492,8 +19492,8 @@ var require_directives = __commonJS({
           }
         }
         if (handle === "!")
-          return source;
-        onError(`Could not resolve tag: ${source}`);
+          return source2;
+        onError(`Could not resolve tag: ${source2}`);
         return null;
       }
       /**
@@ -19571,8 +19571,8 @@ var require_anchors = __commonJS({
       const sourceObjects = /* @__PURE__ */ new Map();
       let prevAnchors = null;
       return {
-        onAnchor: (source) => {
-          aliasObjects.push(source);
+        onAnchor: (source2) => {
+          aliasObjects.push(source2);
           prevAnchors ?? (prevAnchors = anchorNames(doc));
           const anchor = findNewAnchor(prefix, prevAnchors);
           prevAnchors.add(anchor);
@@ -19584,13 +19584,13 @@ var require_anchors = __commonJS({
          * the nodes have been created.
          */
         setAnchors: () => {
-          for (const source of aliasObjects) {
-            const ref = sourceObjects.get(source);
+          for (const source2 of aliasObjects) {
+            const ref = sourceObjects.get(source2);
             if (typeof ref === "object" && ref.anchor && (identity.isScalar(ref.node) || identity.isCollection(ref.node))) {
               ref.node.anchor = ref.anchor;
             } else {
               const error2 = new Error("Failed to resolve repeated object (this should not happen)");
-              error2.source = source;
+              error2.source = source2;
               throw error2;
             }
           }
@@ -19736,9 +19736,9 @@ var require_Alias = __commonJS({
     var Node = require_Node();
     var toJS = require_toJS();
     var Alias = class extends Node.NodeBase {
-      constructor(source) {
+      constructor(source2) {
         super(identity.ALIAS);
-        this.source = source;
+        this.source = source2;
         Object.defineProperty(this, "tag", {
           set() {
             throw new Error("Alias nodes cannot have tags");
@@ -19799,12 +19799,12 @@ var require_Alias = __commonJS({
       toJSON(_arg, ctx) {
         if (!ctx)
           return { source: this.source };
-        const source = this.resolve(ctx.doc, ctx);
-        if (!source) {
+        const source2 = this.resolve(ctx.doc, ctx);
+        if (!source2) {
           const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
           throw new ReferenceError(msg);
         }
-        return ctx.anchors.get(source).res;
+        return ctx.anchors.get(source2).res;
       }
       toString(ctx, _onComment, _onChompKeep) {
         const src = `*${this.source}`;
@@ -19822,8 +19822,8 @@ var require_Alias = __commonJS({
     };
     function getAliasCount(doc, node, anchors2) {
       if (identity.isAlias(node)) {
-        const source = node.resolve(doc);
-        const anchor = anchors2 && source && anchors2.get(source);
+        const source2 = node.resolve(doc);
+        const anchor = anchors2 && source2 && anchors2.get(source2);
         return anchor ? anchor.count * anchor.aliasCount : 0;
       } else if (identity.isCollection(node)) {
         let count = 0;
@@ -20826,21 +20826,21 @@ var require_merge = __commonJS({
     };
     var isMergeKey = (ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
-      const source = resolveAliasValue(ctx, value);
-      if (identity.isSeq(source))
-        for (const it of source.items)
+      const source2 = resolveAliasValue(ctx, value);
+      if (identity.isSeq(source2))
+        for (const it of source2.items)
           mergeValue(ctx, map, it);
-      else if (Array.isArray(source))
-        for (const it of source)
+      else if (Array.isArray(source2))
+        for (const it of source2)
           mergeValue(ctx, map, it);
       else
-        mergeValue(ctx, map, source);
+        mergeValue(ctx, map, source2);
     }
     function mergeValue(ctx, map, value) {
-      const source = resolveAliasValue(ctx, value);
-      if (!identity.isMap(source))
+      const source2 = resolveAliasValue(ctx, value);
+      if (!identity.isMap(source2))
         throw new Error("Merge sources must be maps or map aliases");
-      const srcMap = source.toJSON(null, ctx, Map);
+      const srcMap = source2.toJSON(null, ctx, Map);
       for (const [key, value2] of srcMap) {
         if (map instanceof Map) {
           if (!map.has(key))
@@ -21457,7 +21457,7 @@ var require_null = __commonJS({
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
       resolve: () => new Scalar.Scalar(null),
-      stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
+      stringify: ({ source: source2 }, ctx) => typeof source2 === "string" && nullTag.test.test(source2) ? source2 : ctx.options.nullStr
     };
     exports.nullTag = nullTag;
   }
@@ -21474,11 +21474,11 @@ var require_bool = __commonJS({
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
       resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
-      stringify({ source, value }, ctx) {
-        if (source && boolTag.test.test(source)) {
-          const sv = source[0] === "t" || source[0] === "T";
+      stringify({ source: source2, value }, ctx) {
+        if (source2 && boolTag.test.test(source2)) {
+          const sv = source2[0] === "t" || source2[0] === "T";
           if (value === sv)
-            return source;
+            return source2;
         }
         return value ? ctx.options.trueStr : ctx.options.falseStr;
       }
@@ -21927,10 +21927,10 @@ var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
-    function boolStringify({ value, source }, ctx) {
+    function boolStringify({ value, source: source2 }, ctx) {
       const boolObj = value ? trueTag : falseTag;
-      if (source && boolObj.test.test(source))
-        return source;
+      if (source2 && boolObj.test.test(source2))
+        return source2;
       return value ? ctx.options.trueStr : ctx.options.falseStr;
     }
     var trueTag = {
@@ -23262,7 +23262,7 @@ var require_resolve_end = __commonJS({
         let hasSpace = false;
         let sep2 = "";
         for (const token of end) {
-          const { source, type } = token;
+          const { source: source2, type } = token;
           switch (type) {
             case "space":
               hasSpace = true;
@@ -23270,7 +23270,7 @@ var require_resolve_end = __commonJS({
             case "comment": {
               if (reqSpace && !hasSpace)
                 onError(token, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
-              const cb = source.substring(1) || " ";
+              const cb = source2.substring(1) || " ";
               if (!comment)
                 comment = cb;
               else
@@ -23280,13 +23280,13 @@ var require_resolve_end = __commonJS({
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep2 += source2;
               hasSpace = true;
               break;
             default:
               onError(token, "UNEXPECTED_TOKEN", `Unexpected ${type} at node end`);
           }
-          offset += source.length;
+          offset += source2.length;
         }
       }
       return { comment, offset };
@@ -23668,13 +23668,13 @@ var require_resolve_block_scalar = __commonJS({
         onError(props[0], "IMPOSSIBLE", "Block scalar header not found");
         return null;
       }
-      const { source } = props[0];
-      const mode = source[0];
+      const { source: source2 } = props[0];
+      const mode = source2[0];
       let indent = 0;
       let chomp = "";
       let error2 = -1;
-      for (let i = 1; i < source.length; ++i) {
-        const ch = source[i];
+      for (let i = 1; i < source2.length; ++i) {
+        const ch = source2[i];
         if (!chomp && (ch === "-" || ch === "+"))
           chomp = ch;
         else {
@@ -23686,10 +23686,10 @@ var require_resolve_block_scalar = __commonJS({
         }
       }
       if (error2 !== -1)
-        onError(error2, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source}`);
+        onError(error2, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source2}`);
       let hasSpace = false;
       let comment = "";
-      let length = source.length;
+      let length = source2.length;
       for (let i = 1; i < props.length; ++i) {
         const token = props[i];
         switch (token.type) {
@@ -23723,8 +23723,8 @@ var require_resolve_block_scalar = __commonJS({
       }
       return { mode, indent, chomp, comment, length };
     }
-    function splitLines(source) {
-      const split = source.split(/\n( *)/);
+    function splitLines(source2) {
+      const split = source2.split(/\n( *)/);
       const first = split[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
@@ -23744,22 +23744,22 @@ var require_resolve_flow_scalar = __commonJS({
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar2, strict, onError) {
-      const { offset, type, source, end } = scalar2;
+      const { offset, type, source: source2, end } = scalar2;
       let _type;
       let value;
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
-          value = plainValue(source, _onError);
+          value = plainValue(source2, _onError);
           break;
         case "single-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_SINGLE;
-          value = singleQuotedValue(source, _onError);
+          value = singleQuotedValue(source2, _onError);
           break;
         case "double-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_DOUBLE;
-          value = doubleQuotedValue(source, _onError);
+          value = doubleQuotedValue(source2, _onError);
           break;
         /* istanbul ignore next should not happen */
         default:
@@ -23768,10 +23768,10 @@ var require_resolve_flow_scalar = __commonJS({
             value: "",
             type: null,
             comment: "",
-            range: [offset, offset + source.length, offset + source.length]
+            range: [offset, offset + source2.length, offset + source2.length]
           };
       }
-      const valueEnd = offset + source.length;
+      const valueEnd = offset + source2.length;
       const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
       return {
         value,
@@ -23780,9 +23780,9 @@ var require_resolve_flow_scalar = __commonJS({
         range: [offset, valueEnd, re.offset]
       };
     }
-    function plainValue(source, onError) {
+    function plainValue(source2, onError) {
       let badChar = "";
-      switch (source[0]) {
+      switch (source2[0]) {
         /* istanbul ignore next should not happen */
         case "	":
           badChar = "a tab character";
@@ -23795,29 +23795,29 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         case "|":
         case ">": {
-          badChar = `block scalar indicator ${source[0]}`;
+          badChar = `block scalar indicator ${source2[0]}`;
           break;
         }
         case "@":
         case "`": {
-          badChar = `reserved character ${source[0]}`;
+          badChar = `reserved character ${source2[0]}`;
           break;
         }
       }
       if (badChar)
         onError(0, "BAD_SCALAR_START", `Plain value cannot start with ${badChar}`);
-      return unfoldLines(source);
+      return unfoldLines(source2);
     }
-    function singleQuotedValue(source, onError) {
-      if (source[source.length - 1] !== "'" || source.length === 1)
-        onError(source.length, "MISSING_CHAR", "Missing closing 'quote");
-      return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
+    function singleQuotedValue(source2, onError) {
+      if (source2[source2.length - 1] !== "'" || source2.length === 1)
+        onError(source2.length, "MISSING_CHAR", "Missing closing 'quote");
+      return unfoldLines(source2.slice(1, -1)).replace(/''/g, "'");
     }
-    function unfoldLines(source) {
+    function unfoldLines(source2) {
       const line2 = /(.*?)\r?\n/sy;
-      let match = line2.exec(source);
+      let match = line2.exec(source2);
       if (!match)
-        return source;
+        return source2;
       let trimEnd, trimBoth;
       try {
         trimEnd = new RegExp("(?<![ 	])[ 	]+$");
@@ -23829,7 +23829,7 @@ var require_resolve_flow_scalar = __commonJS({
       let res = match[1].replace(trimEnd, "");
       let sep2 = " ";
       let pos = line2.lastIndex;
-      while (match = line2.exec(source)) {
+      while (match = line2.exec(source2)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
           if (sep2 === "\n")
@@ -23844,66 +23844,66 @@ var require_resolve_flow_scalar = __commonJS({
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
-      match = last.exec(source);
+      match = last.exec(source2);
       return res + sep2 + (match?.[1] ?? "");
     }
-    function doubleQuotedValue(source, onError) {
+    function doubleQuotedValue(source2, onError) {
       let res = "";
-      for (let i = 1; i < source.length - 1; ++i) {
-        const ch = source[i];
-        if (ch === "\r" && source[i + 1] === "\n")
+      for (let i = 1; i < source2.length - 1; ++i) {
+        const ch = source2[i];
+        if (ch === "\r" && source2[i + 1] === "\n")
           continue;
         if (ch === "\n") {
-          const { fold, offset } = foldNewline(source, i);
+          const { fold, offset } = foldNewline(source2, i);
           res += fold;
           i = offset;
         } else if (ch === "\\") {
-          let next = source[++i];
+          let next = source2[++i];
           const cc = escapeCodes[next];
           if (cc)
             res += cc;
           else if (next === "\n") {
-            next = source[i + 1];
+            next = source2[i + 1];
             while (next === " " || next === "	")
-              next = source[++i + 1];
-          } else if (next === "\r" && source[i + 1] === "\n") {
-            next = source[++i + 1];
+              next = source2[++i + 1];
+          } else if (next === "\r" && source2[i + 1] === "\n") {
+            next = source2[++i + 1];
             while (next === " " || next === "	")
-              next = source[++i + 1];
+              next = source2[++i + 1];
           } else if (next === "x" || next === "u" || next === "U") {
             const length = next === "x" ? 2 : next === "u" ? 4 : 8;
-            res += parseCharCode(source, i + 1, length, onError);
+            res += parseCharCode(source2, i + 1, length, onError);
             i += length;
           } else {
-            const raw = source.substr(i - 1, 2);
+            const raw = source2.substr(i - 1, 2);
             onError(i - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
             res += raw;
           }
         } else if (ch === " " || ch === "	") {
           const wsStart = i;
-          let next = source[i + 1];
+          let next = source2[i + 1];
           while (next === " " || next === "	")
-            next = source[++i + 1];
-          if (next !== "\n" && !(next === "\r" && source[i + 2] === "\n"))
-            res += i > wsStart ? source.slice(wsStart, i + 1) : ch;
+            next = source2[++i + 1];
+          if (next !== "\n" && !(next === "\r" && source2[i + 2] === "\n"))
+            res += i > wsStart ? source2.slice(wsStart, i + 1) : ch;
         } else {
           res += ch;
         }
       }
-      if (source[source.length - 1] !== '"' || source.length === 1)
-        onError(source.length, "MISSING_CHAR", 'Missing closing "quote');
+      if (source2[source2.length - 1] !== '"' || source2.length === 1)
+        onError(source2.length, "MISSING_CHAR", 'Missing closing "quote');
       return res;
     }
-    function foldNewline(source, offset) {
+    function foldNewline(source2, offset) {
       let fold = "";
-      let ch = source[offset + 1];
+      let ch = source2[offset + 1];
       while (ch === " " || ch === "	" || ch === "\n" || ch === "\r") {
-        if (ch === "\r" && source[offset + 2] !== "\n")
+        if (ch === "\r" && source2[offset + 2] !== "\n")
           break;
         if (ch === "\n")
           fold += "\n";
         offset += 1;
-        ch = source[offset + 1];
+        ch = source2[offset + 1];
       }
       if (!fold)
         fold = " ";
@@ -23942,14 +23942,14 @@ var require_resolve_flow_scalar = __commonJS({
       "\\": "\\",
       "	": "	"
     };
-    function parseCharCode(source, offset, length, onError) {
-      const cc = source.substr(offset, length);
+    function parseCharCode(source2, offset, length, onError) {
+      const cc = source2.substr(offset, length);
       const ok2 = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
       const code = ok2 ? parseInt(cc, 16) : NaN;
       try {
         return String.fromCodePoint(code);
       } catch {
-        const raw = source.substr(offset - 2, length + 2);
+        const raw = source2.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
         return raw;
       }
@@ -24157,13 +24157,13 @@ var require_compose_node = __commonJS({
       }
       return node;
     }
-    function composeAlias({ options }, { offset, source, end }, onError) {
-      const alias = new Alias.Alias(source.substring(1));
+    function composeAlias({ options }, { offset, source: source2, end }, onError) {
+      const alias = new Alias.Alias(source2.substring(1));
       if (alias.source === "")
         onError(offset, "BAD_ALIAS", "Alias cannot be an empty string");
       if (alias.source.endsWith(":"))
-        onError(offset + source.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
-      const valueEnd = offset + source.length;
+        onError(offset + source2.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
+      const valueEnd = offset + source2.length;
       const re = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
       alias.range = [offset, valueEnd, re.offset];
       if (re.comment)
@@ -24234,18 +24234,18 @@ var require_composer = __commonJS({
         return [src, src + 1];
       if (Array.isArray(src))
         return src.length === 2 ? src : [src[0], src[1]];
-      const { offset, source } = src;
-      return [offset, offset + (typeof source === "string" ? source.length : 1)];
+      const { offset, source: source2 } = src;
+      return [offset, offset + (typeof source2 === "string" ? source2.length : 1)];
     }
     function parsePrelude(prelude) {
       let comment = "";
       let atComment = false;
       let afterEmptyLine = false;
       for (let i = 0; i < prelude.length; ++i) {
-        const source = prelude[i];
-        switch (source[0]) {
+        const source2 = prelude[i];
+        switch (source2[0]) {
           case "#":
-            comment += (comment === "" ? "" : afterEmptyLine ? "\n\n" : "\n") + (source.substring(1) || " ");
+            comment += (comment === "" ? "" : afterEmptyLine ? "\n\n" : "\n") + (source2.substring(1) || " ");
             atComment = true;
             afterEmptyLine = false;
             break;
@@ -24269,8 +24269,8 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message4, warning2) => {
-          const pos = getErrorPos(source);
+        this.onError = (source2, code, message4, warning2) => {
+          const pos = getErrorPos(source2);
           if (warning2)
             this.warnings.push(new errors.YAMLWarning(pos, code, message4));
           else
@@ -24456,7 +24456,7 @@ var require_cst_scalar = __commonJS({
     }
     function createScalarToken(value, context) {
       const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
-      const source = stringifyString.stringifyString({ type, value }, {
+      const source2 = stringifyString.stringifyString({ type, value }, {
         implicitKey,
         indent: indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -24465,12 +24465,12 @@ var require_cst_scalar = __commonJS({
       const end = context.end ?? [
         { type: "newline", offset: -1, indent, source: "\n" }
       ];
-      switch (source[0]) {
+      switch (source2[0]) {
         case "|":
         case ">": {
-          const he = source.indexOf("\n");
-          const head = source.substring(0, he);
-          const body = source.substring(he + 1) + "\n";
+          const he = source2.indexOf("\n");
+          const head = source2.substring(0, he);
+          const body = source2.substring(he + 1) + "\n";
           const props = [
             { type: "block-scalar-header", offset, indent, source: head }
           ];
@@ -24479,11 +24479,11 @@ var require_cst_scalar = __commonJS({
           return { type: "block-scalar", offset, indent, props, source: body };
         }
         case '"':
-          return { type: "double-quoted-scalar", offset, indent, source, end };
+          return { type: "double-quoted-scalar", offset, indent, source: source2, end };
         case "'":
-          return { type: "single-quoted-scalar", offset, indent, source, end };
+          return { type: "single-quoted-scalar", offset, indent, source: source2, end };
         default:
-          return { type: "scalar", offset, indent, source, end };
+          return { type: "scalar", offset, indent, source: source2, end };
       }
     }
     function setScalarValue(token, value, context = {}) {
@@ -24509,31 +24509,31 @@ var require_cst_scalar = __commonJS({
           default:
             type = "PLAIN";
         }
-      const source = stringifyString.stringifyString({ type, value }, {
+      const source2 = stringifyString.stringifyString({ type, value }, {
         implicitKey: implicitKey || indent === null,
         indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
-      switch (source[0]) {
+      switch (source2[0]) {
         case "|":
         case ">":
-          setBlockScalarValue(token, source);
+          setBlockScalarValue(token, source2);
           break;
         case '"':
-          setFlowScalarValue(token, source, "double-quoted-scalar");
+          setFlowScalarValue(token, source2, "double-quoted-scalar");
           break;
         case "'":
-          setFlowScalarValue(token, source, "single-quoted-scalar");
+          setFlowScalarValue(token, source2, "single-quoted-scalar");
           break;
         default:
-          setFlowScalarValue(token, source, "scalar");
+          setFlowScalarValue(token, source2, "scalar");
       }
     }
-    function setBlockScalarValue(token, source) {
-      const he = source.indexOf("\n");
-      const head = source.substring(0, he);
-      const body = source.substring(he + 1) + "\n";
+    function setBlockScalarValue(token, source2) {
+      const he = source2.indexOf("\n");
+      const head = source2.substring(0, he);
+      const body = source2.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
         const header = token.props[0];
         if (header.type !== "block-scalar-header")
@@ -24568,31 +24568,31 @@ var require_cst_scalar = __commonJS({
           }
       return false;
     }
-    function setFlowScalarValue(token, source, type) {
+    function setFlowScalarValue(token, source2, type) {
       switch (token.type) {
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
           token.type = type;
-          token.source = source;
+          token.source = source2;
           break;
         case "block-scalar": {
           const end = token.props.slice(1);
-          let oa = source.length;
+          let oa = source2.length;
           if (token.props[0].type === "block-scalar-header")
             oa -= token.props[0].source.length;
           for (const tok of end)
             tok.offset += oa;
           delete token.props;
-          Object.assign(token, { type, source, end });
+          Object.assign(token, { type, source: source2, end });
           break;
         }
         case "block-map":
         case "block-seq": {
-          const offset = token.offset + source.length;
+          const offset = token.offset + source2.length;
           const nl = { type: "newline", offset, indent: token.indent, source: "\n" };
           delete token.items;
-          Object.assign(token, { type, source, end: [nl] });
+          Object.assign(token, { type, source: source2, end: [nl] });
           break;
         }
         default: {
@@ -24601,7 +24601,7 @@ var require_cst_scalar = __commonJS({
           for (const key of Object.keys(token))
             if (key !== "type" && key !== "offset")
               delete token[key];
-          Object.assign(token, { type, indent, source, end });
+          Object.assign(token, { type, indent, source: source2, end });
         }
       }
     }
@@ -24761,8 +24761,8 @@ var require_cst = __commonJS({
           return JSON.stringify(token);
       }
     }
-    function tokenType(source) {
-      switch (source) {
+    function tokenType(source2) {
+      switch (source2) {
         case BOM:
           return "byte-order-mark";
         case DOCUMENT:
@@ -24796,7 +24796,7 @@ var require_cst = __commonJS({
         case ",":
           return "comma";
       }
-      switch (source[0]) {
+      switch (source2[0]) {
         case " ":
         case "	":
           return "space";
@@ -24878,11 +24878,11 @@ var require_lexer = __commonJS({
        *
        * @returns A generator of lexical tokens
        */
-      *lex(source, incomplete = false) {
-        if (source) {
-          if (typeof source !== "string")
+      *lex(source2, incomplete = false) {
+        if (source2) {
+          if (typeof source2 !== "string")
             throw TypeError("source is not a string");
-          this.buffer = this.buffer ? this.buffer + source : source;
+          this.buffer = this.buffer ? this.buffer + source2 : source2;
           this.lineEndPos = null;
         }
         this.atEnd = !incomplete;
@@ -25527,12 +25527,12 @@ var require_parser = __commonJS({
       }
       return prev.splice(i, prev.length);
     }
-    function arrayPushArray(target, source) {
-      if (source.length < 1e5)
-        Array.prototype.push.apply(target, source);
+    function arrayPushArray(target, source2) {
+      if (source2.length < 1e5)
+        Array.prototype.push.apply(target, source2);
       else
-        for (let i = 0; i < source.length; ++i)
-          target.push(source[i]);
+        for (let i = 0; i < source2.length; ++i)
+          target.push(source2[i]);
     }
     function fixFlowSeqItems(fc) {
       if (fc.start.type === "flow-seq-start") {
@@ -25578,10 +25578,10 @@ var require_parser = __commonJS({
        *
        * @returns A generator of tokens representing each directive, document, and other structure.
        */
-      *parse(source, incomplete = false) {
+      *parse(source2, incomplete = false) {
         if (this.onNewLine && this.offset === 0)
           this.onNewLine(0);
-        for (const lexeme of this.lexer.lex(source, incomplete))
+        for (const lexeme of this.lexer.lex(source2, incomplete))
           yield* this.next(lexeme);
         if (!incomplete)
           yield* this.end();
@@ -25589,21 +25589,21 @@ var require_parser = __commonJS({
       /**
        * Advance the parser by the `source` of one lexical token.
        */
-      *next(source) {
-        this.source = source;
+      *next(source2) {
+        this.source = source2;
         if (node_process.env.LOG_TOKENS)
-          console.log("|", cst.prettyToken(source));
+          console.log("|", cst.prettyToken(source2));
         if (this.atScalar) {
           this.atScalar = false;
           yield* this.step();
-          this.offset += source.length;
+          this.offset += source2.length;
           return;
         }
-        const type = cst.tokenType(source);
+        const type = cst.tokenType(source2);
         if (!type) {
-          const message4 = `Not a YAML token: ${source}`;
-          yield* this.pop({ type: "error", offset: this.offset, message: message4, source });
-          this.offset += source.length;
+          const message4 = `Not a YAML token: ${source2}`;
+          yield* this.pop({ type: "error", offset: this.offset, message: message4, source: source2 });
+          this.offset += source2.length;
         } else if (type === "scalar") {
           this.atNewLine = false;
           this.atScalar = true;
@@ -25616,17 +25616,17 @@ var require_parser = __commonJS({
               this.atNewLine = true;
               this.indent = 0;
               if (this.onNewLine)
-                this.onNewLine(this.offset + source.length);
+                this.onNewLine(this.offset + source2.length);
               break;
             case "space":
-              if (this.atNewLine && source[0] === " ")
-                this.indent += source.length;
+              if (this.atNewLine && source2[0] === " ")
+                this.indent += source2.length;
               break;
             case "explicit-key-ind":
             case "map-value-ind":
             case "seq-item-ind":
               if (this.atNewLine)
-                this.indent += source.length;
+                this.indent += source2.length;
               break;
             case "doc-mode":
             case "flow-error-end":
@@ -25634,7 +25634,7 @@ var require_parser = __commonJS({
             default:
               this.atNewLine = false;
           }
-          this.offset += source.length;
+          this.offset += source2.length;
         }
       }
       /** Call at end of input to push out any remaining constructions */
@@ -26346,26 +26346,26 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments(source, options = {}) {
+    function parseAllDocuments(source2, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
-      const docs = Array.from(composer$1.compose(parser$1.parse(source)));
+      const docs = Array.from(composer$1.compose(parser$1.parse(source2)));
       if (prettyErrors && lineCounter2)
         for (const doc of docs) {
-          doc.errors.forEach(errors.prettifyError(source, lineCounter2));
-          doc.warnings.forEach(errors.prettifyError(source, lineCounter2));
+          doc.errors.forEach(errors.prettifyError(source2, lineCounter2));
+          doc.warnings.forEach(errors.prettifyError(source2, lineCounter2));
         }
       if (docs.length > 0)
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument(source, options = {}) {
+    function parseDocument(source2, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
       let doc = null;
-      for (const _doc of composer$1.compose(parser$1.parse(source), true, source.length)) {
+      for (const _doc of composer$1.compose(parser$1.parse(source2), true, source2.length)) {
         if (!doc)
           doc = _doc;
         else if (doc.options.logLevel !== "silent") {
@@ -26374,8 +26374,8 @@ var require_public_api = __commonJS({
         }
       }
       if (prettyErrors && lineCounter2) {
-        doc.errors.forEach(errors.prettifyError(source, lineCounter2));
-        doc.warnings.forEach(errors.prettifyError(source, lineCounter2));
+        doc.errors.forEach(errors.prettifyError(source2, lineCounter2));
+        doc.warnings.forEach(errors.prettifyError(source2, lineCounter2));
       }
       return doc;
     }
@@ -27544,11 +27544,11 @@ var require_util9 = __commonJS({
       return false;
     }
     exports.schemaHasRules = schemaHasRules;
-    function schemaHasRulesButRef(schema, RULES) {
+    function schemaHasRulesButRef(schema, RULES2) {
       if (typeof schema == "boolean")
         return !schema;
       for (const key in schema)
-        if (key !== "$ref" && RULES.all[key])
+        if (key !== "$ref" && RULES2.all[key])
           return true;
       return false;
     }
@@ -28942,17 +28942,17 @@ var require_validate = __commonJS({
     }
     function schemaKeywords(it, types2, typeErrors, errsCount) {
       const { gen, schema, data, allErrors, opts, self } = it;
-      const { RULES } = self;
-      if (schema.$ref && (opts.ignoreKeywordsWithRef || !(0, util_1.schemaHasRulesButRef)(schema, RULES))) {
-        gen.block(() => keywordCode(it, "$ref", RULES.all.$ref.definition));
+      const { RULES: RULES2 } = self;
+      if (schema.$ref && (opts.ignoreKeywordsWithRef || !(0, util_1.schemaHasRulesButRef)(schema, RULES2))) {
+        gen.block(() => keywordCode(it, "$ref", RULES2.all.$ref.definition));
         return;
       }
       if (!opts.jtd)
         checkStrictTypes(it, types2);
       gen.block(() => {
-        for (const group of RULES.rules)
+        for (const group of RULES2.rules)
           groupKeywords(group);
-        groupKeywords(RULES.post);
+        groupKeywords(RULES2.post);
       });
       function groupKeywords(group) {
         if (!(0, applicability_1.shouldUseGroup)(schema, group))
@@ -31107,10 +31107,10 @@ var require_core = __commonJS({
       }
       // Remove keyword
       removeKeyword(keyword) {
-        const { RULES } = this;
-        delete RULES.keywords[keyword];
-        delete RULES.all[keyword];
-        for (const group of RULES.rules) {
+        const { RULES: RULES2 } = this;
+        delete RULES2.keywords[keyword];
+        delete RULES2.all[keyword];
+        for (const group of RULES2.rules) {
           const i = group.rules.findIndex((rule) => rule.keyword === keyword);
           if (i >= 0)
             group.rules.splice(i, 1);
@@ -31278,9 +31278,9 @@ var require_core = __commonJS({
     }
     var KEYWORD_NAME = /^[a-z_$][a-z0-9_$:-]*$/i;
     function checkKeyword(keyword, def) {
-      const { RULES } = this;
+      const { RULES: RULES2 } = this;
       (0, util_1.eachItem)(keyword, (kwd) => {
-        if (RULES.keywords[kwd])
+        if (RULES2.keywords[kwd])
           throw new Error(`Keyword ${kwd} is already defined`);
         if (!KEYWORD_NAME.test(kwd))
           throw new Error(`Keyword ${kwd} has invalid name`);
@@ -31296,13 +31296,13 @@ var require_core = __commonJS({
       const post = definition === null || definition === void 0 ? void 0 : definition.post;
       if (dataType && post)
         throw new Error('keyword with "post" flag cannot have "type"');
-      const { RULES } = this;
-      let ruleGroup = post ? RULES.post : RULES.rules.find(({ type: t }) => t === dataType);
+      const { RULES: RULES2 } = this;
+      let ruleGroup = post ? RULES2.post : RULES2.rules.find(({ type: t }) => t === dataType);
       if (!ruleGroup) {
         ruleGroup = { type: dataType, rules: [] };
-        RULES.rules.push(ruleGroup);
+        RULES2.rules.push(ruleGroup);
       }
-      RULES.keywords[keyword] = true;
+      RULES2.keywords[keyword] = true;
       if (!definition)
         return;
       const rule = {
@@ -31317,7 +31317,7 @@ var require_core = __commonJS({
         addBeforeRule.call(this, ruleGroup, rule, definition.before);
       else
         ruleGroup.rules.push(rule);
-      RULES.all[keyword] = rule;
+      RULES2.all[keyword] = rule;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
     function addBeforeRule(ruleGroup, rule, before) {
@@ -31446,12 +31446,12 @@ var require_ref = __commonJS({
       function callSyncRef() {
         cxt.result((0, code_1.callValidateCode)(cxt, v, passCxt), () => addEvaluatedFrom(v), () => addErrorsFrom(v));
       }
-      function addErrorsFrom(source) {
-        const errs = (0, codegen_1._)`${source}.errors`;
+      function addErrorsFrom(source2) {
+        const errs = (0, codegen_1._)`${source2}.errors`;
         gen.assign(names_1.default.vErrors, (0, codegen_1._)`${names_1.default.vErrors} === null ? ${errs} : ${names_1.default.vErrors}.concat(${errs})`);
         gen.assign(names_1.default.errors, (0, codegen_1._)`${names_1.default.vErrors}.length`);
       }
-      function addEvaluatedFrom(source) {
+      function addEvaluatedFrom(source2) {
         var _a;
         if (!it.opts.unevaluated)
           return;
@@ -31462,7 +31462,7 @@ var require_ref = __commonJS({
               it.props = util_1.mergeEvaluated.props(gen, schEvaluated.props, it.props);
             }
           } else {
-            const props = gen.var("props", (0, codegen_1._)`${source}.evaluated.props`);
+            const props = gen.var("props", (0, codegen_1._)`${source2}.evaluated.props`);
             it.props = util_1.mergeEvaluated.props(gen, props, it.props, codegen_1.Name);
           }
         }
@@ -31472,7 +31472,7 @@ var require_ref = __commonJS({
               it.items = util_1.mergeEvaluated.items(gen, schEvaluated.items, it.items);
             }
           } else {
-            const items = gen.var("items", (0, codegen_1._)`${source}.evaluated.items`);
+            const items = gen.var("items", (0, codegen_1._)`${source2}.evaluated.items`);
             it.items = util_1.mergeEvaluated.items(gen, items, it.items, codegen_1.Name);
           }
         }
@@ -34529,12 +34529,12 @@ var require_dist2 = __commonJS({
 var require_postgres_array = __commonJS({
   "node_modules/postgres-array/index.js"(exports) {
     "use strict";
-    exports.parse = function(source, transform) {
-      return new ArrayParser(source, transform).parse();
+    exports.parse = function(source2, transform) {
+      return new ArrayParser(source2, transform).parse();
     };
     var ArrayParser = class _ArrayParser {
-      constructor(source, transform) {
-        this.source = source;
+      constructor(source2, transform) {
+        this.source = source2;
         this.transform = transform || identity;
         this.position = 0;
         this.entries = [];
@@ -34624,10 +34624,10 @@ var require_arrayParser = __commonJS({
   "node_modules/pg-types/lib/arrayParser.js"(exports, module) {
     var array = require_postgres_array();
     module.exports = {
-      create: function(source, transform) {
+      create: function(source2, transform) {
         return {
           parse: function() {
-            return array.parse(source, transform);
+            return array.parse(source2, transform);
           }
         };
       }
@@ -34729,10 +34729,10 @@ var require_mutable = __commonJS({
     var hasOwnProperty = Object.prototype.hasOwnProperty;
     function extend(target) {
       for (var i = 1; i < arguments.length; i++) {
-        var source = arguments[i];
-        for (var key in source) {
-          if (hasOwnProperty.call(source, key)) {
-            target[key] = source[key];
+        var source2 = arguments[i];
+        for (var key in source2) {
+          if (hasOwnProperty.call(source2, key)) {
+            target[key] = source2[key];
           }
         }
       }
@@ -44771,9 +44771,9 @@ function segMatcher(kind, literal = "", tokens = []) {
 }
 var GLOBSTAR_SEG = segMatcher(GLOBSTAR);
 var ANY_SEG = segMatcher(ANY);
-function compileGlob(source) {
-  const problems = syntaxProblems(source);
-  const split = splitSegments(source, problems);
+function compileGlob(source2) {
+  const problems = syntaxProblems(source2);
+  const split = splitSegments(source2, problems);
   if (problems.length > 0 || !split) return { problems };
   const { segments, leadingSlash, trailingSlash } = split;
   const anchored = leadingSlash || segments.length > 1;
@@ -44788,7 +44788,7 @@ function compileGlob(source) {
   } else if (!last.globstar && !isLoneStar(last)) {
     segs.push(GLOBSTAR_SEG);
   }
-  return { glob: { source, segs }, problems: [] };
+  return { glob: { source: source2, segs }, problems: [] };
 }
 function matchSegments(glob, segments) {
   const pats = glob.segs;
@@ -44855,36 +44855,36 @@ function toSegMatcher(seg) {
   if (tokens.every((t) => typeof t === "string")) return segMatcher(LITERAL, tokens.join(""));
   return segMatcher(WILDCARD, "", tokens);
 }
-function syntaxProblems(source) {
+function syntaxProblems(source2) {
   const problems = [];
-  if (source.startsWith("!")) {
+  if (source2.startsWith("!")) {
     problems.push({
-      problem: `the pattern "${source}" uses "!" negation, which CODEOWNERS does not support`,
+      problem: `the pattern "${source2}" uses "!" negation, which CODEOWNERS does not support`,
       fix: 'Remove the "!" and give the excluded paths a later rule with no owners instead.'
     });
   }
-  if (source.startsWith("\\#")) {
+  if (source2.startsWith("\\#")) {
     problems.push({
-      problem: `the pattern "${source}" escapes a leading "#" with "\\", which CODEOWNERS does not support`,
+      problem: `the pattern "${source2}" escapes a leading "#" with "\\", which CODEOWNERS does not support`,
       fix: 'Match the file with a wildcard instead, for example "?name" or "/dir/*name".',
       ambiguous: true
     });
   }
   let escaped = false;
-  for (const ch of source) {
+  for (const ch of source2) {
     if (escaped) {
       escaped = false;
     } else if (ch === "\\") {
       escaped = true;
     } else if (ch === "[" || ch === "]") {
       problems.push({
-        problem: `the pattern "${source}" uses "[ ]" character ranges, which CODEOWNERS does not support`,
+        problem: `the pattern "${source2}" uses "[ ]" character ranges, which CODEOWNERS does not support`,
         fix: 'Write one rule per path, or use "?" or "*" wildcards.'
       });
       break;
     } else if (ch === "#") {
       problems.push({
-        problem: `the pattern "${source}" contains "#", which GitHub may read as the start of a comment`,
+        problem: `the pattern "${source2}" contains "#", which GitHub may read as the start of a comment`,
         fix: 'Replace the "#" with "?" in the pattern.',
         ambiguous: true
       });
@@ -44893,14 +44893,14 @@ function syntaxProblems(source) {
   }
   if (escaped) {
     problems.push({
-      problem: `the pattern "${source}" ends with a lone "\\"`,
+      problem: `the pattern "${source2}" ends with a lone "\\"`,
       fix: "Remove the trailing backslash.",
       ambiguous: true
     });
   }
   return problems;
 }
-function splitSegments(source, problems) {
+function splitSegments(source2, problems) {
   const segments = [];
   let current = { tokens: [], globstar: false };
   let raw = "";
@@ -44911,7 +44911,7 @@ function splitSegments(source, problems) {
     current = { tokens: [], globstar: false };
     raw = "";
   };
-  for (const ch of source) {
+  for (const ch of source2) {
     if (escaped) {
       escaped = false;
       raw += `\\${ch}`;
@@ -44932,7 +44932,7 @@ function splitSegments(source, problems) {
   const inner = segments.slice(leadingSlash ? 1 : 0, trailingSlash ? -1 : void 0);
   if (inner.length === 0) {
     problems.push({
-      problem: `the pattern "${source}" names no file or directory, so it matches nothing`,
+      problem: `the pattern "${source2}" names no file or directory, so it matches nothing`,
       fix: 'Use "*" to match every file.',
       ambiguous: true
     });
@@ -44942,7 +44942,7 @@ function splitSegments(source, problems) {
     const text = seg.tokens.map((t) => typeof t === "string" ? t : "*").join("");
     if (seg.tokens.length === 0) {
       problems.push({
-        problem: `the pattern "${source}" contains an empty path segment ("//")`,
+        problem: `the pattern "${source2}" contains an empty path segment ("//")`,
         fix: 'Use a single "/" between directories.',
         ambiguous: true
       });
@@ -44950,7 +44950,7 @@ function splitSegments(source, problems) {
     }
     if (text === "." || text === "..") {
       problems.push({
-        problem: `the pattern "${source}" contains a "${text}" segment, which never appears in repository paths`,
+        problem: `the pattern "${source2}" contains a "${text}" segment, which never appears in repository paths`,
         fix: 'Write the path from the repository root without "." or "..".',
         ambiguous: true
       });
@@ -46673,23 +46673,23 @@ var MachineUTF8Input = class MachineUTF8Input2 extends MachineInputBase {
     const r2 = pos < this.end ? this.step(pos - this.start) >> 3 : -1;
     return Utils.emptyOpContext(r1, r2);
   }
-  indexOf(source, target, fromIndex = 0) {
+  indexOf(source2, target, fromIndex = 0) {
     let targetLength = target.length;
     if (targetLength === 0) return fromIndex <= this.end ? fromIndex : -1;
     const firstByte = target[0];
     let limit = this.end - targetLength;
-    const hasNativeIndexOf = typeof source.indexOf === "function";
+    const hasNativeIndexOf = typeof source2.indexOf === "function";
     let i = fromIndex;
     while (i <= limit) {
       if (hasNativeIndexOf) {
-        i = source.indexOf(firstByte, i);
+        i = source2.indexOf(firstByte, i);
         if (i === -1 || i > limit) return -1;
       } else {
-        while (i <= limit && source[i] !== firstByte) i++;
+        while (i <= limit && source2[i] !== firstByte) i++;
         if (i > limit) return -1;
       }
       let match = true;
-      for (let j = 1; j < targetLength; j++) if (source[i + j] !== target[j]) {
+      for (let j = 1; j < targetLength; j++) if (source2[i + j] !== target[j]) {
         match = false;
         break;
       }
@@ -52315,9 +52315,9 @@ var RE2JS = class RE2JS2 {
 };
 
 // src/core/regex.ts
-function compileLinear(source) {
+function compileLinear(source2) {
   try {
-    const re = RE2JS.compile(source);
+    const re = RE2JS.compile(source2);
     return { ok: true, re: { test: (s) => re.test(s) } };
   } catch (e) {
     return { ok: false, why: e.message };
@@ -54664,7 +54664,7 @@ function buildRole(system, path, name, raw, r, errors) {
       )
     );
   }
-  let ticket;
+  let ticket2;
   const ticketRaw = pick("ticket");
   if (ticketRaw) {
     const re = compileLinear(ticketRaw.pattern);
@@ -54677,7 +54677,7 @@ function buildRole(system, path, name, raw, r, errors) {
         )
       );
     } else {
-      ticket = { pattern: ticketRaw.pattern, re: re.re };
+      ticket2 = { pattern: ticketRaw.pattern, re: re.re };
     }
   }
   const conflicts = (r.conflicts ?? []).map(
@@ -54693,7 +54693,7 @@ function buildRole(system, path, name, raw, r, errors) {
     maxDurationText,
     maxStartDelayMs: parseDuration(maxStartDelayText),
     maxStartDelayText,
-    ...ticket ? { ticket } : {},
+    ...ticket2 ? { ticket: ticket2 } : {},
     justificationMinLength: pick("justification")?.min_length ?? 0,
     conflicts
   };
@@ -54872,120 +54872,107 @@ var fmt = (w) => `${formatInstant(w.start)} to ${formatInstant(w.end)}`;
 
 // src/core/rules/single.ts
 var OFFLINE_TEAMS = { isMember: () => void 0 };
+var source = (g, role) => `policy ${g.system} role ${role.name}`;
+var expiry = (g, _role, ctx, report2) => {
+  if (g.expiresAt > ctx.now) return;
+  const text = `${g.path}: expires_at ${formatInstant(g.expiresAt)} has passed (now ${formatInstant(ctx.now)})`;
+  if (ctx.expired === "deny") {
+    report2.error("E_EXPIRED", `${text}; choose an expires_at in the future.`, "expires_at");
+  } else {
+    report2.warning(
+      "W_EXPIRED",
+      `${text}; expired, to be removed (the expire job opens a removal pull request).`,
+      "expires_at"
+    );
+  }
+};
+var timeWindow = (g, role, ctx, report2) => {
+  if (g.startsAt === void 0) return;
+  if (g.startsAt >= g.expiresAt) {
+    report2.error(
+      "E_WINDOW",
+      `${g.path}: starts_at ${formatInstant(g.startsAt)} is not before expires_at ${formatInstant(g.expiresAt)}; starts_at must come first.`,
+      "starts_at"
+    );
+  } else if (g.startsAt - ctx.now > role.maxStartDelayMs) {
+    report2.error(
+      "E_WINDOW",
+      `${g.path}: starts_at ${formatInstant(g.startsAt)} is ${formatSpan(g.startsAt - ctx.now)} ahead of now; ${source(g, role)} allows at most ${role.maxStartDelayText} ahead. Request it later or choose an earlier starts_at.`,
+      "starts_at"
+    );
+  }
+};
+var duration = (g, role, ctx, report2) => {
+  const from = Math.max(ctx.now, g.startsAt ?? ctx.now);
+  if (g.expiresAt - from <= role.maxDurationMs) return;
+  report2.error(
+    "E_DURATION",
+    `${g.path}: expires_at ${formatInstant(g.expiresAt)} is ${formatSpan(g.expiresAt - from)} after ${from === ctx.now ? "now" : "starts_at"}; ${source(g, role)} allows at most ${role.maxDurationText}. Shorten expires_at to ${formatInstant(from + role.maxDurationMs)} or earlier.`,
+    "expires_at"
+  );
+};
+var ticket = (g, role, _ctx, report2) => {
+  if (!role.ticket) return;
+  if (g.ticket === void 0) {
+    report2.error(
+      "E_TICKET",
+      `${g.path}: ticket is required by ${source(g, role)} (pattern ${role.ticket.pattern}); add the procurement ticket, e.g. ticket: PROC-1234.`,
+      "ticket"
+    );
+  } else if (!role.ticket.re.test(g.ticket)) {
+    report2.error(
+      "E_TICKET",
+      `${g.path}: ticket "${g.ticket}" does not match ${role.ticket.pattern} required by ${source(g, role)}; use the procurement ticket id.`,
+      "ticket"
+    );
+  }
+};
+var justification = (g, role, _ctx, report2) => {
+  const chars = codePoints(g.justification.trim());
+  if (chars >= role.justificationMinLength) return;
+  report2.error(
+    "E_JUSTIFICATION",
+    `${g.path}: justification has ${chars} characters; ${source(g, role)} needs at least ${role.justificationMinLength}. Say what you will do and why.`,
+    "justification"
+  );
+};
+var eligible = (g, role, ctx, report2) => {
+  const elig = eligibility(g.subject, role.requesters);
+  if (elig === "yes") return;
+  if (elig === "no") {
+    report2.error(
+      "E_NOT_ELIGIBLE",
+      `${g.path}: subject ${g.subject} is not among the requesters of ${source(g, role)} (${role.requesters.join(", ")}); ask an owner to add them, or request for an eligible subject.`,
+      g.fields.subject !== void 0 ? "subject" : "requester"
+    );
+    return;
+  }
+  const teams = role.requesters.filter(isTeam);
+  const known = teams.map((t) => ctx.teams.isMember(t, g.subject));
+  if (known.some((k) => k === true)) return;
+  if (known.every((k) => k === false)) {
+    report2.error(
+      "E_NOT_ELIGIBLE",
+      `${g.path}: subject ${g.subject} is not an active member of ${teams.join(", ")}, the requesters of ${source(g, role)}; ask a team maintainer to add them.`,
+      "subject"
+    );
+  } else {
+    report2.warning(
+      "W_TEAM_UNVERIFIED",
+      `${g.path}: subject ${g.subject} is eligible only through ${teams.join(", ")}; team membership is not verified offline (the gate checks it on the pull request).`,
+      "subject"
+    );
+  }
+};
+var RULES = [expiry, timeWindow, duration, ticket, justification, eligible];
 function judgeGrant(g, role, ctx) {
   const errors = [];
   const warnings = [];
-  const p = g.path;
-  const sys = `policy ${g.system} role ${role.name}`;
-  if (g.expiresAt <= ctx.now) {
-    const text = `${p}: expires_at ${formatInstant(g.expiresAt)} has passed (now ${formatInstant(ctx.now)})`;
-    if (ctx.expired === "deny") {
-      errors.push(
-        finding("E_EXPIRED", `${text}; choose an expires_at in the future.`, {
-          path: p,
-          field: "expires_at"
-        })
-      );
-    } else {
-      warnings.push(
-        finding(
-          "W_EXPIRED",
-          `${text}; expired, to be removed (the expire job opens a removal pull request).`,
-          { path: p, field: "expires_at" }
-        )
-      );
-    }
-  }
-  if (g.startsAt !== void 0) {
-    if (g.startsAt >= g.expiresAt) {
-      errors.push(
-        finding(
-          "E_WINDOW",
-          `${p}: starts_at ${formatInstant(g.startsAt)} is not before expires_at ${formatInstant(g.expiresAt)}; starts_at must come first.`,
-          { path: p, field: "starts_at" }
-        )
-      );
-    } else if (g.startsAt - ctx.now > role.maxStartDelayMs) {
-      errors.push(
-        finding(
-          "E_WINDOW",
-          `${p}: starts_at ${formatInstant(g.startsAt)} is ${formatSpan(g.startsAt - ctx.now)} ahead of now; ${sys} allows at most ${role.maxStartDelayText} ahead. Request it later or choose an earlier starts_at.`,
-          { path: p, field: "starts_at" }
-        )
-      );
-    }
-  }
-  const from = Math.max(ctx.now, g.startsAt ?? ctx.now);
-  if (g.expiresAt - from > role.maxDurationMs) {
-    errors.push(
-      finding(
-        "E_DURATION",
-        `${p}: expires_at ${formatInstant(g.expiresAt)} is ${formatSpan(g.expiresAt - from)} after ${from === ctx.now ? "now" : "starts_at"}; ${sys} allows at most ${role.maxDurationText}. Shorten expires_at to ${formatInstant(from + role.maxDurationMs)} or earlier.`,
-        { path: p, field: "expires_at" }
-      )
-    );
-  }
-  if (role.ticket) {
-    if (g.ticket === void 0) {
-      errors.push(
-        finding(
-          "E_TICKET",
-          `${p}: ticket is required by ${sys} (pattern ${role.ticket.pattern}); add the procurement ticket, e.g. ticket: PROC-1234.`,
-          { path: p, field: "ticket" }
-        )
-      );
-    } else if (!role.ticket.re.test(g.ticket)) {
-      errors.push(
-        finding(
-          "E_TICKET",
-          `${p}: ticket "${g.ticket}" does not match ${role.ticket.pattern} required by ${sys}; use the procurement ticket id.`,
-          { path: p, field: "ticket" }
-        )
-      );
-    }
-  }
-  const just = g.justification.trim();
-  const chars = codePoints(just);
-  if (chars < role.justificationMinLength) {
-    errors.push(
-      finding(
-        "E_JUSTIFICATION",
-        `${p}: justification has ${chars} characters; ${sys} needs at least ${role.justificationMinLength}. Say what you will do and why.`,
-        { path: p, field: "justification" }
-      )
-    );
-  }
-  const elig = eligibility(g.subject, role.requesters);
-  if (elig === "no") {
-    errors.push(
-      finding(
-        "E_NOT_ELIGIBLE",
-        `${p}: subject ${g.subject} is not among the requesters of ${sys} (${role.requesters.join(", ")}); ask an owner to add them, or request for an eligible subject.`,
-        { path: p, field: g.fields.subject !== void 0 ? "subject" : "requester" }
-      )
-    );
-  } else if (elig === "teams") {
-    const teams = role.requesters.filter(isTeam);
-    const known = teams.map((t) => ctx.teams.isMember(t, g.subject));
-    if (known.some((k) => k === true)) {
-    } else if (known.every((k) => k === false)) {
-      errors.push(
-        finding(
-          "E_NOT_ELIGIBLE",
-          `${p}: subject ${g.subject} is not an active member of ${teams.join(", ")}, the requesters of ${sys}; ask a team maintainer to add them.`,
-          { path: p, field: "subject" }
-        )
-      );
-    } else {
-      warnings.push(
-        finding(
-          "W_TEAM_UNVERIFIED",
-          `${p}: subject ${g.subject} is eligible only through ${teams.join(", ")}; team membership is not verified offline (the gate checks it on the pull request).`,
-          { path: p, field: "subject" }
-        )
-      );
-    }
-  }
+  const report2 = {
+    error: (code, message4, field) => errors.push(finding(code, message4, { path: g.path, field })),
+    warning: (code, message4, field) => warnings.push(finding(code, message4, { path: g.path, field }))
+  };
+  for (const rule of RULES) rule(g, role, ctx, report2);
   return { errors, warnings };
 }
 var isTeam = (p) => p.startsWith("@") && p.includes("/");
@@ -55164,7 +55151,7 @@ function judgeApprovals(role, owners, reviewers, ex, people, snap) {
 function canEverApprove(owner, ex, people, snap) {
   const kind = ownerKind(owner);
   if (kind === "email" || kind === void 0) return false;
-  const eligible = (p, permissionKnown) => {
+  const eligible2 = (p, permissionKnown) => {
     if (!p) return !permissionKnown;
     if (people.same(p, ex.author) || people.same(p, ex.requester) || people.same(p, ex.subject))
       return false;
@@ -55174,13 +55161,13 @@ function canEverApprove(owner, ex, people, snap) {
   };
   if (kind === "user") {
     const p = people.resolve(owner.slice(1));
-    return eligible(p, p?.type !== "Unknown");
+    return eligible2(p, p?.type !== "Unknown");
   }
   if (loginKey(owner.slice(1, owner.indexOf("/"))) !== loginKey(snap.repository.owner))
     return false;
   const t = snap.teams[loginKey(teamSlug(owner))];
   if (!t) return true;
-  return t.members.some((m) => eligible(people.resolve(m), true));
+  return t.members.some((m) => eligible2(people.resolve(m), true));
 }
 
 // src/core/evaluate/classify.ts
@@ -55261,8 +55248,7 @@ function summarize(d) {
 function evaluate(snap) {
   const nowParsed = parseInstant(snap.now);
   const now = nowParsed.ok ? nowParsed.ms : Number.NaN;
-  const pr2 = snap.pull_request;
-  const { changes, outside } = classifyFiles(pr2.files);
+  const { changes, outside } = classifyFiles(snap.pull_request.files);
   if (changes.length === 0) {
     return {
       verdict: "not_applicable",
@@ -55271,9 +55257,37 @@ function evaluate(snap) {
       summary: "no access request in this pull request"
     };
   }
-  const errors = [];
-  if (!nowParsed.ok)
+  const errors = pullRequestErrors(snap, outside);
+  if (!nowParsed.ok) {
     errors.push({ code: "E_TIME_FORMAT", message: `snapshot now "${snap.now}" ${nowParsed.why}.` });
+  }
+  const base = baseContext(snap);
+  const decisions = [];
+  const requested = [];
+  for (const c of changes) {
+    const d = judgeChange(c, base.tree, base.lookup, base.policies, now, base.teams);
+    decisions.push(d.decision);
+    if (d.request) requested.push({ d: d.decision, grant: d.request });
+  }
+  judgeRequests(requested, otherBaseGrants(base, changes), base, snap, now);
+  return withVerdicts(decisions, errors);
+}
+function baseContext(snap) {
+  const tree = baseTree(snap.base.files);
+  const all = loadPolicies(tree);
+  return {
+    tree,
+    all,
+    policies: validPolicies(all),
+    lookup: (s) => all.get(s),
+    teams: snapshotTeams(snap),
+    people: new People(snap.users),
+    codeowners: loadCodeowners(tree)
+  };
+}
+function pullRequestErrors(snap, outside) {
+  const errors = [];
+  const pr2 = snap.pull_request;
   if (pr2.base_ref !== snap.repository.default_branch) {
     errors.push({
       code: "E_BASE_BRANCH",
@@ -55287,32 +55301,26 @@ function evaluate(snap) {
       path: outside[0]
     });
   }
-  const base = baseTree(snap.base.files);
-  const allPolicies = loadPolicies(base);
-  const policies = validPolicies(allPolicies);
-  const lookup = (s) => allPolicies.get(s);
-  const teams = snapshotTeams(snap);
-  const people = new People(snap.users);
-  const codeowners = loadCodeowners(base);
+  return errors;
+}
+function otherBaseGrants(base, changes) {
   const touched = new Set(
     changes.flatMap((c) => [c.path, ...c.previousPath ? [c.previousPath] : []])
   );
-  const baseGrants = [];
-  for (const f of base.values()) {
+  const out = [];
+  for (const f of base.tree.values()) {
     if (!f.path.startsWith("grants/") || touched.has(f.path)) continue;
-    const g = loadGrant(f, lookup);
-    if (g.ok) baseGrants.push(g.value);
+    const g = loadGrant(f, base.lookup);
+    if (g.ok) out.push(g.value);
   }
-  const decisions = [];
-  const requested = [];
-  for (const c of changes) {
-    const d = judgeChange(c, base, lookup, policies, now, teams);
-    decisions.push(d.decision);
-    if (d.request) requested.push({ d: d.decision, grant: d.request });
-  }
+  return out;
+}
+function judgeRequests(requested, baseGrants, base, snap, now) {
+  const pr2 = snap.pull_request;
+  const { people, codeowners } = base;
   const cross = crossGrantFindings(
     [...baseGrants, ...requested.map((r) => r.grant)],
-    policies,
+    base.policies,
     now,
     new Set(requested.map((r) => r.grant.path))
   );
@@ -55320,64 +55328,59 @@ function evaluate(snap) {
   const author = people.resolve(pr2.author);
   const contributors = pr2.commits.flatMap((c) => [people.resolve(c.author), people.resolve(c.committer)]).filter((p) => p !== void 0);
   const blockers = reviewers.filter(
-    (r) => r.latest.state === "CHANGES_REQUESTED" && ["write", "maintain", "admin"].includes(r.person.permission)
+    (r) => r.latest.state === "CHANGES_REQUESTED" && canWrite(r.person)
   );
   for (const { d, grant } of requested) {
+    const deny = (code, message4) => d.reasons.push(reason(finding(code, message4, { path: grant.path })));
     for (const f of cross.get(grant.path) ?? []) d.reasons.push(reason(f));
     if (author && grant.requester.toLowerCase() !== author.login.toLowerCase()) {
-      d.reasons.push(
-        reason(
-          finding(
-            "E_REQUESTER_MISMATCH",
-            `${grant.path}: requester is ${grant.requester} but the pull request was opened by ${author.login}; the requester must be the author. Set requester: ${author.login} or let ${grant.requester} open the pull request.`,
-            { path: grant.path }
-          )
-        )
+      deny(
+        "E_REQUESTER_MISMATCH",
+        `${grant.path}: requester is ${grant.requester} but the pull request was opened by ${author.login}; the requester must be the author. Set requester: ${author.login} or let ${grant.requester} open the pull request.`
       );
     }
     for (const b of blockers) {
-      d.reasons.push(
-        reason(
-          finding(
-            "E_CHANGES_REQUESTED",
-            `${grant.path}: ${b.person.login} requested changes; address them and ask ${b.person.login} to approve or dismiss the review.`,
-            { path: grant.path }
-          )
-        )
+      deny(
+        "E_CHANGES_REQUESTED",
+        `${grant.path}: ${b.person.login} requested changes; address them and ask ${b.person.login} to approve or dismiss the review.`
       );
     }
     for (const e of codeowners.errors)
       d.reasons.push(reason({ ...e, message: `${grant.path}: ${e.message}` }));
-    const role = policies.get(grant.system).roles.get(grant.role);
-    const owners = ownersFor(codeowners.rules, grant.path).owners;
+    const role = base.policies.get(grant.system).roles.get(grant.role);
+    const requester = people.resolve(grant.requester);
+    const subject = people.resolve(grant.subject);
     const ex = {
       ...author ? { author } : {},
-      ...people.resolve(grant.requester) ? { requester: people.resolve(grant.requester) } : {},
-      ...people.resolve(grant.subject) ? { subject: people.resolve(grant.subject) } : {},
+      ...requester ? { requester } : {},
+      ...subject ? { subject } : {},
       contributors,
       headSha: pr2.head_sha
     };
-    const a = judgeApprovals(role, owners, reviewers, ex, people, snap);
+    const a = judgeApprovals(
+      role,
+      ownersFor(codeowners.rules, grant.path).owners,
+      reviewers,
+      ex,
+      people,
+      snap
+    );
     d.requirements = a.requirements;
     d.ignored_reviews = a.ignored;
     if (a.unowned) {
-      d.reasons.push(
-        reason(
-          finding(
-            "E_UNOWNED",
-            `${grant.path}: every code owner of this file (${a.unowned.join(", ")}) is the requester, the subject, a contributor to this pull request, a bot or lacks write access, so no code owner can approve it. Ask the owners of ${codeowners.path ?? "CODEOWNERS"} to add an eligible owner.`,
-            { path: grant.path }
-          )
-        )
+      deny(
+        "E_UNOWNED",
+        `${grant.path}: every code owner of this file (${a.unowned.join(", ")}) is the requester, the subject, a contributor to this pull request, a bot or lacks write access, so no code owner can approve it. Ask the owners of ${codeowners.path ?? "CODEOWNERS"} to add an eligible owner.`
       );
     }
   }
+}
+function withVerdicts(decisions, errors) {
   let verdict = errors.length > 0 ? "denied" : "approved";
   for (const d of decisions) {
-    if (d.reasons.length > 0) d.verdict = "denied";
+    if (d.reasons.length > 0 || errors.length > 0) d.verdict = "denied";
     else if (d.requirements.some((r) => !r.met)) d.verdict = "pending";
     else d.verdict = "approved";
-    if (errors.length > 0) d.verdict = "denied";
     verdict = worst(verdict, d.verdict);
   }
   const decision = { verdict, grants: decisions, errors, summary: "" };

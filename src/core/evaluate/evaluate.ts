@@ -11,7 +11,7 @@ import type { RepoFile, Tree } from '../tree.js';
 import { judgeApprovals, teamMembership } from './approvals.js';
 import { changedIdentity, classifyFiles, type GrantChange, isNarrowing } from './classify.js';
 import { type Decision, type GrantDecision, reason, type Verdict, worst } from './decision.js';
-import { People } from './people.js';
+import { canWrite, People } from './people.js';
 import { type Exclusions, latestDecisive } from './reviews.js';
 import type { FileContent, PullRequestFile, Snapshot } from './snapshot.js';
 import { summarize } from './summary.js';
@@ -23,8 +23,7 @@ import { summarize } from './summary.js';
 export function evaluate(snap: Snapshot): Decision {
   const nowParsed = parseInstant(snap.now);
   const now = nowParsed.ok ? nowParsed.ms : Number.NaN;
-  const pr = snap.pull_request;
-  const { changes, outside } = classifyFiles(pr.files);
+  const { changes, outside } = classifyFiles(snap.pull_request.files);
   if (changes.length === 0) {
     return {
       verdict: 'not_applicable',
@@ -33,10 +32,53 @@ export function evaluate(snap: Snapshot): Decision {
       summary: 'no access request in this pull request',
     };
   }
-
-  const errors: Decision['errors'] = [];
-  if (!nowParsed.ok)
+  const errors = pullRequestErrors(snap, outside);
+  if (!nowParsed.ok) {
     errors.push({ code: 'E_TIME_FORMAT', message: `snapshot now "${snap.now}" ${nowParsed.why}.` });
+  }
+  const base = baseContext(snap);
+  const decisions: GrantDecision[] = [];
+  const requested: Request[] = [];
+  for (const c of changes) {
+    const d = judgeChange(c, base.tree, base.lookup, base.policies, now, base.teams);
+    decisions.push(d.decision);
+    if (d.request) requested.push({ d: d.decision, grant: d.request });
+  }
+  judgeRequests(requested, otherBaseGrants(base, changes), base, snap, now);
+  return withVerdicts(decisions, errors);
+}
+
+type Request = { d: GrantDecision; grant: Grant };
+
+/** What the default branch says: its tree, policies, CODEOWNERS, plus who is who. */
+interface BaseContext {
+  tree: Tree;
+  all: Map<string, Result<Policy>>;
+  policies: Map<string, Policy>;
+  lookup: (system: string) => Result<Policy> | undefined;
+  teams: TeamDirectory;
+  people: People;
+  codeowners: { rules: Rule[]; errors: Finding[]; path?: string };
+}
+
+function baseContext(snap: Snapshot): BaseContext {
+  const tree = baseTree(snap.base.files);
+  const all = loadPolicies(tree);
+  return {
+    tree,
+    all,
+    policies: validPolicies(all),
+    lookup: (s) => all.get(s),
+    teams: snapshotTeams(snap),
+    people: new People(snap.users),
+    codeowners: loadCodeowners(tree),
+  };
+}
+
+/** Problems of the pull request as a whole: wrong base branch, grants mixed with other files. */
+function pullRequestErrors(snap: Snapshot, outside: string[]): Decision['errors'] {
+  const errors: Decision['errors'] = [];
+  const pr = snap.pull_request;
   if (pr.base_ref !== snap.repository.default_branch) {
     errors.push({
       code: 'E_BASE_BRANCH',
@@ -50,36 +92,39 @@ export function evaluate(snap: Snapshot): Decision {
       path: outside[0]!,
     });
   }
+  return errors;
+}
 
-  const base = baseTree(snap.base.files);
-  const allPolicies = loadPolicies(base);
-  const policies = validPolicies(allPolicies);
-  const lookup = (s: string) => allPolicies.get(s);
-  const teams = snapshotTeams(snap);
-  const people = new People(snap.users);
-  const codeowners = loadCodeowners(base);
-
+/** The grants of the default branch this PR leaves alone (for overlap and SoD). */
+function otherBaseGrants(base: BaseContext, changes: GrantChange[]): Grant[] {
   const touched = new Set(
     changes.flatMap((c) => [c.path, ...(c.previousPath ? [c.previousPath] : [])]),
   );
-  const baseGrants: Grant[] = [];
-  for (const f of base.values()) {
+  const out: Grant[] = [];
+  for (const f of base.tree.values()) {
     if (!f.path.startsWith('grants/') || touched.has(f.path)) continue;
-    const g = loadGrant(f, lookup);
-    if (g.ok) baseGrants.push(g.value);
+    const g = loadGrant(f, base.lookup);
+    if (g.ok) out.push(g.value);
   }
+  return out;
+}
 
-  const decisions: GrantDecision[] = [];
-  const requested: Array<{ d: GrantDecision; grant: Grant }> = [];
-  for (const c of changes) {
-    const d = judgeChange(c, base, lookup, policies, now, teams);
-    decisions.push(d.decision);
-    if (d.request) requested.push({ d: d.decision, grant: d.request });
-  }
-
+/**
+ * What needs the pull request to judge a requested grant: overlaps and SoD against the base,
+ * the requester is the author, standing change requests, CODEOWNERS, and the approvals.
+ */
+function judgeRequests(
+  requested: Request[],
+  baseGrants: Grant[],
+  base: BaseContext,
+  snap: Snapshot,
+  now: number,
+): void {
+  const pr = snap.pull_request;
+  const { people, codeowners } = base;
   const cross = crossGrantFindings(
     [...baseGrants, ...requested.map((r) => r.grant)],
-    policies,
+    base.policies,
     now,
     new Set(requested.map((r) => r.grant.path)),
   );
@@ -89,68 +134,63 @@ export function evaluate(snap: Snapshot): Decision {
     .flatMap((c) => [people.resolve(c.author), people.resolve(c.committer)])
     .filter((p) => p !== undefined);
   const blockers = reviewers.filter(
-    (r) =>
-      r.latest.state === 'CHANGES_REQUESTED' &&
-      ['write', 'maintain', 'admin'].includes(r.person.permission),
+    (r) => r.latest.state === 'CHANGES_REQUESTED' && canWrite(r.person),
   );
 
   for (const { d, grant } of requested) {
+    const deny = (code: Finding['code'], message: string) =>
+      d.reasons.push(reason(finding(code, message, { path: grant.path })));
     for (const f of cross.get(grant.path) ?? []) d.reasons.push(reason(f));
     if (author && grant.requester.toLowerCase() !== author.login.toLowerCase()) {
-      d.reasons.push(
-        reason(
-          finding(
-            'E_REQUESTER_MISMATCH',
-            `${grant.path}: requester is ${grant.requester} but the pull request was opened by ${author.login}; the requester must be the author. Set requester: ${author.login} or let ${grant.requester} open the pull request.`,
-            { path: grant.path },
-          ),
-        ),
+      deny(
+        'E_REQUESTER_MISMATCH',
+        `${grant.path}: requester is ${grant.requester} but the pull request was opened by ${author.login}; the requester must be the author. Set requester: ${author.login} or let ${grant.requester} open the pull request.`,
       );
     }
     for (const b of blockers) {
-      d.reasons.push(
-        reason(
-          finding(
-            'E_CHANGES_REQUESTED',
-            `${grant.path}: ${b.person.login} requested changes; address them and ask ${b.person.login} to approve or dismiss the review.`,
-            { path: grant.path },
-          ),
-        ),
+      deny(
+        'E_CHANGES_REQUESTED',
+        `${grant.path}: ${b.person.login} requested changes; address them and ask ${b.person.login} to approve or dismiss the review.`,
       );
     }
     for (const e of codeowners.errors)
       d.reasons.push(reason({ ...e, message: `${grant.path}: ${e.message}` }));
-    const role = policies.get(grant.system)!.roles.get(grant.role)!;
-    const owners = ownersFor(codeowners.rules, grant.path).owners;
+    const role = base.policies.get(grant.system)!.roles.get(grant.role)!;
+    const requester = people.resolve(grant.requester);
+    const subject = people.resolve(grant.subject);
     const ex: Exclusions = {
       ...(author ? { author } : {}),
-      ...(people.resolve(grant.requester) ? { requester: people.resolve(grant.requester)! } : {}),
-      ...(people.resolve(grant.subject) ? { subject: people.resolve(grant.subject)! } : {}),
+      ...(requester ? { requester } : {}),
+      ...(subject ? { subject } : {}),
       contributors,
       headSha: pr.head_sha,
     };
-    const a = judgeApprovals(role, owners, reviewers, ex, people, snap);
+    const a = judgeApprovals(
+      role,
+      ownersFor(codeowners.rules, grant.path).owners,
+      reviewers,
+      ex,
+      people,
+      snap,
+    );
     d.requirements = a.requirements;
     d.ignored_reviews = a.ignored;
     if (a.unowned) {
-      d.reasons.push(
-        reason(
-          finding(
-            'E_UNOWNED',
-            `${grant.path}: every code owner of this file (${a.unowned.join(', ')}) is the requester, the subject, a contributor to this pull request, a bot or lacks write access, so no code owner can approve it. Ask the owners of ${codeowners.path ?? 'CODEOWNERS'} to add an eligible owner.`,
-            { path: grant.path },
-          ),
-        ),
+      deny(
+        'E_UNOWNED',
+        `${grant.path}: every code owner of this file (${a.unowned.join(', ')}) is the requester, the subject, a contributor to this pull request, a bot or lacks write access, so no code owner can approve it. Ask the owners of ${codeowners.path ?? 'CODEOWNERS'} to add an eligible owner.`,
       );
     }
   }
+}
 
+/** Per grant: denied if any reason, pending if a requirement is unmet; the PR takes the worst. */
+function withVerdicts(decisions: GrantDecision[], errors: Decision['errors']): Decision {
   let verdict: Verdict = errors.length > 0 ? 'denied' : 'approved';
   for (const d of decisions) {
-    if (d.reasons.length > 0) d.verdict = 'denied';
+    if (d.reasons.length > 0 || errors.length > 0) d.verdict = 'denied';
     else if (d.requirements.some((r) => !r.met)) d.verdict = 'pending';
     else d.verdict = 'approved';
-    if (errors.length > 0) d.verdict = 'denied';
     verdict = worst(verdict, d.verdict);
   }
   const decision: Decision = { verdict, grants: decisions, errors, summary: '' };

@@ -21,6 +21,120 @@ export interface SingleContext {
   expired: 'deny' | 'warn';
 }
 
+/** What one rule may report about one grant. */
+interface Report {
+  error(code: Finding['code'], message: string, field: string): void;
+  warning(code: Finding['code'], message: string, field: string): void;
+}
+
+/** One check of one grant against its role. Messages name file, field, value and the fix. */
+type Rule = (g: Grant, role: RoleSettings, ctx: SingleContext, report: Report) => void;
+
+/** `policy coupa role invoice-approver`, the phrase every message uses for the rule's source. */
+const source = (g: Grant, role: RoleSettings) => `policy ${g.system} role ${role.name}`;
+
+const expiry: Rule = (g, _role, ctx, report) => {
+  if (g.expiresAt > ctx.now) return;
+  const text = `${g.path}: expires_at ${formatInstant(g.expiresAt)} has passed (now ${formatInstant(ctx.now)})`;
+  if (ctx.expired === 'deny') {
+    report.error('E_EXPIRED', `${text}; choose an expires_at in the future.`, 'expires_at');
+  } else {
+    report.warning(
+      'W_EXPIRED',
+      `${text}; expired, to be removed (the expire job opens a removal pull request).`,
+      'expires_at',
+    );
+  }
+};
+
+const timeWindow: Rule = (g, role, ctx, report) => {
+  if (g.startsAt === undefined) return;
+  if (g.startsAt >= g.expiresAt) {
+    report.error(
+      'E_WINDOW',
+      `${g.path}: starts_at ${formatInstant(g.startsAt)} is not before expires_at ${formatInstant(g.expiresAt)}; starts_at must come first.`,
+      'starts_at',
+    );
+  } else if (g.startsAt - ctx.now > role.maxStartDelayMs) {
+    report.error(
+      'E_WINDOW',
+      `${g.path}: starts_at ${formatInstant(g.startsAt)} is ${formatSpan(g.startsAt - ctx.now)} ahead of now; ${source(g, role)} allows at most ${role.maxStartDelayText} ahead. Request it later or choose an earlier starts_at.`,
+      'starts_at',
+    );
+  }
+};
+
+/** The cap is measured from max(now, starts_at): a past starts_at never stretches it. */
+const duration: Rule = (g, role, ctx, report) => {
+  const from = Math.max(ctx.now, g.startsAt ?? ctx.now);
+  if (g.expiresAt - from <= role.maxDurationMs) return;
+  report.error(
+    'E_DURATION',
+    `${g.path}: expires_at ${formatInstant(g.expiresAt)} is ${formatSpan(g.expiresAt - from)} after ${from === ctx.now ? 'now' : 'starts_at'}; ${source(g, role)} allows at most ${role.maxDurationText}. Shorten expires_at to ${formatInstant(from + role.maxDurationMs)} or earlier.`,
+    'expires_at',
+  );
+};
+
+const ticket: Rule = (g, role, _ctx, report) => {
+  if (!role.ticket) return;
+  if (g.ticket === undefined) {
+    report.error(
+      'E_TICKET',
+      `${g.path}: ticket is required by ${source(g, role)} (pattern ${role.ticket.pattern}); add the procurement ticket, e.g. ticket: PROC-1234.`,
+      'ticket',
+    );
+  } else if (!role.ticket.re.test(g.ticket)) {
+    report.error(
+      'E_TICKET',
+      `${g.path}: ticket "${g.ticket}" does not match ${role.ticket.pattern} required by ${source(g, role)}; use the procurement ticket id.`,
+      'ticket',
+    );
+  }
+};
+
+const justification: Rule = (g, role, _ctx, report) => {
+  const chars = codePoints(g.justification.trim());
+  if (chars >= role.justificationMinLength) return;
+  report.error(
+    'E_JUSTIFICATION',
+    `${g.path}: justification has ${chars} characters; ${source(g, role)} needs at least ${role.justificationMinLength}. Say what you will do and why.`,
+    'justification',
+  );
+};
+
+/** Explicit logins are checked everywhere; teams only where membership is known (the gate). */
+const eligible: Rule = (g, role, ctx, report) => {
+  const elig = eligibility(g.subject, role.requesters);
+  if (elig === 'yes') return;
+  if (elig === 'no') {
+    report.error(
+      'E_NOT_ELIGIBLE',
+      `${g.path}: subject ${g.subject} is not among the requesters of ${source(g, role)} (${role.requesters!.join(', ')}); ask an owner to add them, or request for an eligible subject.`,
+      g.fields.subject !== undefined ? 'subject' : 'requester',
+    );
+    return;
+  }
+  const teams = role.requesters!.filter(isTeam);
+  const known = teams.map((t) => ctx.teams.isMember(t, g.subject));
+  if (known.some((k) => k === true)) return;
+  if (known.every((k) => k === false)) {
+    report.error(
+      'E_NOT_ELIGIBLE',
+      `${g.path}: subject ${g.subject} is not an active member of ${teams.join(', ')}, the requesters of ${source(g, role)}; ask a team maintainer to add them.`,
+      'subject',
+    );
+  } else {
+    report.warning(
+      'W_TEAM_UNVERIFIED',
+      `${g.path}: subject ${g.subject} is eligible only through ${teams.join(', ')}; team membership is not verified offline (the gate checks it on the pull request).`,
+      'subject',
+    );
+  }
+};
+
+/** The single-grant rules of SPEC §4, in the order their findings are listed. */
+const RULES: Rule[] = [expiry, timeWindow, duration, ticket, justification, eligible];
+
 /** Judges one grant on its own (no other grants): times, ticket, justification, eligibility. */
 export function judgeGrant(
   g: Grant,
@@ -29,119 +143,12 @@ export function judgeGrant(
 ): { errors: Finding[]; warnings: Finding[] } {
   const errors: Finding[] = [];
   const warnings: Finding[] = [];
-  const p = g.path;
-  const sys = `policy ${g.system} role ${role.name}`;
-
-  if (g.expiresAt <= ctx.now) {
-    const text = `${p}: expires_at ${formatInstant(g.expiresAt)} has passed (now ${formatInstant(ctx.now)})`;
-    if (ctx.expired === 'deny') {
-      errors.push(
-        finding('E_EXPIRED', `${text}; choose an expires_at in the future.`, {
-          path: p,
-          field: 'expires_at',
-        }),
-      );
-    } else {
-      warnings.push(
-        finding(
-          'W_EXPIRED',
-          `${text}; expired, to be removed (the expire job opens a removal pull request).`,
-          { path: p, field: 'expires_at' },
-        ),
-      );
-    }
-  }
-  if (g.startsAt !== undefined) {
-    if (g.startsAt >= g.expiresAt) {
-      errors.push(
-        finding(
-          'E_WINDOW',
-          `${p}: starts_at ${formatInstant(g.startsAt)} is not before expires_at ${formatInstant(g.expiresAt)}; starts_at must come first.`,
-          { path: p, field: 'starts_at' },
-        ),
-      );
-    } else if (g.startsAt - ctx.now > role.maxStartDelayMs) {
-      errors.push(
-        finding(
-          'E_WINDOW',
-          `${p}: starts_at ${formatInstant(g.startsAt)} is ${formatSpan(g.startsAt - ctx.now)} ahead of now; ${sys} allows at most ${role.maxStartDelayText} ahead. Request it later or choose an earlier starts_at.`,
-          { path: p, field: 'starts_at' },
-        ),
-      );
-    }
-  }
-  const from = Math.max(ctx.now, g.startsAt ?? ctx.now);
-  if (g.expiresAt - from > role.maxDurationMs) {
-    errors.push(
-      finding(
-        'E_DURATION',
-        `${p}: expires_at ${formatInstant(g.expiresAt)} is ${formatSpan(g.expiresAt - from)} after ${from === ctx.now ? 'now' : 'starts_at'}; ${sys} allows at most ${role.maxDurationText}. Shorten expires_at to ${formatInstant(from + role.maxDurationMs)} or earlier.`,
-        { path: p, field: 'expires_at' },
-      ),
-    );
-  }
-  if (role.ticket) {
-    if (g.ticket === undefined) {
-      errors.push(
-        finding(
-          'E_TICKET',
-          `${p}: ticket is required by ${sys} (pattern ${role.ticket.pattern}); add the procurement ticket, e.g. ticket: PROC-1234.`,
-          { path: p, field: 'ticket' },
-        ),
-      );
-    } else if (!role.ticket.re.test(g.ticket)) {
-      errors.push(
-        finding(
-          'E_TICKET',
-          `${p}: ticket "${g.ticket}" does not match ${role.ticket.pattern} required by ${sys}; use the procurement ticket id.`,
-          { path: p, field: 'ticket' },
-        ),
-      );
-    }
-  }
-  const just = g.justification.trim();
-  const chars = codePoints(just);
-  if (chars < role.justificationMinLength) {
-    errors.push(
-      finding(
-        'E_JUSTIFICATION',
-        `${p}: justification has ${chars} characters; ${sys} needs at least ${role.justificationMinLength}. Say what you will do and why.`,
-        { path: p, field: 'justification' },
-      ),
-    );
-  }
-  const elig = eligibility(g.subject, role.requesters);
-  if (elig === 'no') {
-    errors.push(
-      finding(
-        'E_NOT_ELIGIBLE',
-        `${p}: subject ${g.subject} is not among the requesters of ${sys} (${role.requesters!.join(', ')}); ask an owner to add them, or request for an eligible subject.`,
-        { path: p, field: g.fields.subject !== undefined ? 'subject' : 'requester' },
-      ),
-    );
-  } else if (elig === 'teams') {
-    const teams = role.requesters!.filter(isTeam);
-    const known = teams.map((t) => ctx.teams.isMember(t, g.subject));
-    if (known.some((k) => k === true)) {
-      // eligible through a team
-    } else if (known.every((k) => k === false)) {
-      errors.push(
-        finding(
-          'E_NOT_ELIGIBLE',
-          `${p}: subject ${g.subject} is not an active member of ${teams.join(', ')}, the requesters of ${sys}; ask a team maintainer to add them.`,
-          { path: p, field: 'subject' },
-        ),
-      );
-    } else {
-      warnings.push(
-        finding(
-          'W_TEAM_UNVERIFIED',
-          `${p}: subject ${g.subject} is eligible only through ${teams.join(', ')}; team membership is not verified offline (the gate checks it on the pull request).`,
-          { path: p, field: 'subject' },
-        ),
-      );
-    }
-  }
+  const report: Report = {
+    error: (code, message, field) => errors.push(finding(code, message, { path: g.path, field })),
+    warning: (code, message, field) =>
+      warnings.push(finding(code, message, { path: g.path, field })),
+  };
+  for (const rule of RULES) rule(g, role, ctx, report);
   return { errors, warnings };
 }
 

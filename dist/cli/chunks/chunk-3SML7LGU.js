@@ -1,0 +1,67 @@
+import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
+import {
+  OFFLINE_TEAMS,
+  crossGrantFindings,
+  judgeGrant,
+  locateCodeowners,
+  parseCodeowners
+} from "./chunk-WEMIWX44.js";
+import {
+  loadPolicies,
+  validPolicies
+} from "./chunk-B7NHJY4F.js";
+import {
+  loadGrant
+} from "./chunk-LDWIOG5K.js";
+
+// src/core/check.ts
+function checkTree(tree, now, teams = OFFLINE_TEAMS) {
+  const errors = [];
+  const warnings = [];
+  const all = loadPolicies(tree);
+  for (const r of all.values()) if (!r.ok) errors.push(...r.errors);
+  const policies = validPolicies(all);
+  const loaded = [];
+  const teamOnly = /* @__PURE__ */ new Set();
+  let grantFiles = 0;
+  for (const file of tree.values()) {
+    if (!file.path.startsWith("grants/")) continue;
+    grantFiles++;
+    const r = loadGrant(file, (s) => all.get(s));
+    if (!r.ok) {
+      errors.push(...r.errors);
+      continue;
+    }
+    const g = r.value;
+    const role = policies.get(g.system).roles.get(g.role);
+    const judged = judgeGrant(g, role, { now, teams, expired: "warn" });
+    errors.push(...judged.errors);
+    for (const w of judged.warnings) {
+      if (w.code === "W_TEAM_UNVERIFIED") teamOnly.add(g.path);
+      else warnings.push(w);
+    }
+    loaded.push(g);
+  }
+  for (const list of crossGrantFindings(loaded, policies, now).values()) errors.push(...list);
+  const codeowners = locateCodeowners((p) => {
+    const f = tree.get(p);
+    return f ? new TextDecoder().decode(f.bytes) : void 0;
+  });
+  if (codeowners) errors.push(...parseCodeowners(codeowners.text, codeowners.path).errors);
+  const notes = teamOnly.size > 0 ? [
+    `${teamOnly.size} grant(s) are eligible only through team membership, which is not verified offline; the gate verifies it on each pull request.`
+  ] : [];
+  return {
+    ok: errors.length === 0,
+    errors,
+    warnings,
+    notes,
+    grants: grantFiles,
+    policies: all.size,
+    loaded
+  };
+}
+
+export {
+  checkTree
+};

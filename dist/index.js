@@ -44502,7 +44502,7 @@ var RestGitHub = class {
     let entries = await this.tree(commitSha);
     for (const part of dir.split("/").filter(Boolean)) {
       const e = entries.get(part);
-      if (!e || e.mode !== "040000") return /* @__PURE__ */ new Map();
+      if (e?.mode !== "040000") return /* @__PURE__ */ new Map();
       entries = await this.tree(e.sha);
     }
     return new Map([...entries].map(([k, v]) => [k, v.mode]));
@@ -55520,80 +55520,22 @@ async function gatherSnapshot(input) {
     port.listCommits(number),
     port.listReviews(number)
   ]);
-  const files = await Promise.all(
-    changed.map(async (f) => {
-      const entry = {
-        path: f.path,
-        status: f.status,
-        previous_path: f.previous_path
-      };
-      if (f.status === "removed" || !isGrantsPath(f.path)) return entry;
-      const dir = f.path.slice(0, Math.max(0, f.path.lastIndexOf("/")));
-      const mode = (await port.listTreeModes(pr2.headSha, dir)).get(f.path.slice(dir.length + 1));
-      if (mode === "120000") return { ...entry, mode, content: "" };
-      if (mode === "040000" || mode === "160000") return { ...entry, mode, content: "" };
-      const c = await port.getContent(f.path, pr2.headSha);
-      if (!c) return { ...entry, mode: "100644", content: "" };
-      if (c.kind === "symlink") return { ...entry, mode: "120000", content: c.target };
-      if (c.kind === "other") return { ...entry, mode: "040000", content: "" };
-      return { ...entry, mode: "100644", ...encode(c.bytes) };
-    })
-  );
-  const policies = loadPolicies(input.base.tree);
-  const systems = new Set(
-    files.flatMap((f) => [f.path, f.previous_path ?? ""]).flatMap((p) => {
-      const g = parseGrantPath(p);
-      return g.ok ? [g.value.system] : [];
-    })
-  );
-  const principals = /* @__PURE__ */ new Set();
-  for (const s of systems) {
-    const p = policies.get(s);
-    if (!p?.ok) continue;
-    for (const role of p.value.roles.values()) {
-      for (const x of [...role.approvers, ...role.requesters ?? []]) principals.add(x);
+  const files = await Promise.all(changed.map((f) => headFile2(port, pr2.headSha, f)));
+  const { principals, owners } = relevantPrincipals(input.base.tree, files);
+  const teams = await gatherTeams(port, [...principals, ...owners]);
+  const logins = /* @__PURE__ */ new Set([pr2.author.login]);
+  for (const r of reviews) logins.add(refLogin(r.user));
+  for (const c of commits) for (const u of [c.author, c.committer]) if (u) logins.add(refLogin(u));
+  for (const o of owners) {
+    if (ownerKind(o) === "user") logins.add(o.slice(1));
+    else if (isTeam(o)) {
+      for (const m of (teams[loginKey(teamSlug(o))]?.members ?? []).slice(0, OWNER_TEAM_LOOKUPS))
+        logins.add(m);
     }
   }
-  const co = locateCodeowners((p) => {
-    const f = input.base.tree.get(p);
-    return f ? new TextDecoder().decode(f.bytes) : void 0;
-  });
-  const rules = co ? parseCodeowners(co.text, co.path).rules : [];
-  const owners = /* @__PURE__ */ new Set();
-  for (const f of files)
-    if (isGrantsPath(f.path)) for (const o of ownersFor(rules, f.path).owners) owners.add(o);
-  const org = loginKey(port.owner);
-  const teamSlugs = /* @__PURE__ */ new Set();
-  for (const p of [...principals, ...owners]) {
-    if (isTeam(p) && loginKey(p.slice(1, p.indexOf("/"))) === org)
-      teamSlugs.add(loginKey(teamSlug(p)));
-  }
-  const teams = {};
-  await Promise.all(
-    [...teamSlugs].map(async (slug) => {
-      const members = await port.listTeamMembers(slug);
-      if (members) teams[slug] = { members, pending: [] };
-    })
-  );
-  const logins = /* @__PURE__ */ new Set([pr2.author.login]);
-  for (const r of reviews) logins.add(typeof r.user === "string" ? r.user : r.user.login);
-  for (const c of commits)
-    for (const u of [c.author, c.committer]) if (u) logins.add(typeof u === "string" ? u : u.login);
-  for (const o of owners) if (ownerKind(o) === "user") logins.add(o.slice(1));
-  for (const o of owners) {
-    if (!isTeam(o)) continue;
-    for (const m of (teams[loginKey(teamSlug(o))]?.members ?? []).slice(0, OWNER_TEAM_LOOKUPS))
-      logins.add(m);
-  }
   const users = await lookupUsers(port, logins);
-  const approvers = reviews.filter((r) => r.state === "APPROVED").map((r) => typeof r.user === "string" ? r.user : r.user.login);
-  await Promise.all(
-    Object.entries(teams).flatMap(
-      ([slug, t]) => approvers.filter((a) => !t.members.some((m) => loginKey(m) === loginKey(a))).map(async (a) => {
-        if (await port.teamMembershipState(slug, a) === "pending") t.pending.push(a);
-      })
-    )
-  );
+  const approvers = reviews.filter((r) => r.state === "APPROVED").map((r) => refLogin(r.user));
+  await markPending(port, teams, approvers);
   const snapshot = {
     now: formatInstant(input.now),
     repository: { owner: port.owner, name: port.repo, default_branch: input.defaultBranch },
@@ -55611,6 +55553,68 @@ async function gatherSnapshot(input) {
     }
   };
   return { snapshot, pr: pr2 };
+}
+async function headFile2(port, headSha, f) {
+  const entry = { path: f.path, status: f.status, previous_path: f.previous_path };
+  if (f.status === "removed" || !isGrantsPath(f.path)) return entry;
+  const dir = f.path.slice(0, Math.max(0, f.path.lastIndexOf("/")));
+  const mode = (await port.listTreeModes(headSha, dir)).get(f.path.slice(dir.length + 1));
+  if (mode === "120000" || mode === "040000" || mode === "160000")
+    return { ...entry, mode, content: "" };
+  const c = await port.getContent(f.path, headSha);
+  if (!c) return { ...entry, mode: "100644", content: "" };
+  if (c.kind === "symlink") return { ...entry, mode: "120000", content: c.target };
+  if (c.kind === "other") return { ...entry, mode: "040000", content: "" };
+  return { ...entry, mode: "100644", ...encode(c.bytes) };
+}
+function relevantPrincipals(tree, files) {
+  const policies = loadPolicies(tree);
+  const systems = new Set(
+    files.flatMap((f) => [f.path, f.previous_path ?? ""]).flatMap((p) => {
+      const g = parseGrantPath(p);
+      return g.ok ? [g.value.system] : [];
+    })
+  );
+  const principals = /* @__PURE__ */ new Set();
+  for (const s of systems) {
+    const p = policies.get(s);
+    if (!p?.ok) continue;
+    for (const role of p.value.roles.values())
+      for (const x of [...role.approvers, ...role.requesters ?? []]) principals.add(x);
+  }
+  const co = locateCodeowners((p) => {
+    const f = tree.get(p);
+    return f ? new TextDecoder().decode(f.bytes) : void 0;
+  });
+  const rules = co ? parseCodeowners(co.text, co.path).rules : [];
+  const owners = /* @__PURE__ */ new Set();
+  for (const f of files)
+    if (isGrantsPath(f.path)) for (const o of ownersFor(rules, f.path).owners) owners.add(o);
+  return { principals, owners };
+}
+async function gatherTeams(port, principals) {
+  const org = loginKey(port.owner);
+  const slugs = /* @__PURE__ */ new Set();
+  for (const p of principals) {
+    if (isTeam(p) && loginKey(p.slice(1, p.indexOf("/"))) === org) slugs.add(loginKey(teamSlug(p)));
+  }
+  const teams = {};
+  await Promise.all(
+    [...slugs].map(async (slug) => {
+      const members = await port.listTeamMembers(slug);
+      if (members) teams[slug] = { members, pending: [] };
+    })
+  );
+  return teams;
+}
+async function markPending(port, teams, approvers) {
+  await Promise.all(
+    Object.entries(teams).flatMap(
+      ([slug, t]) => approvers.filter((a) => !t.members.some((m) => loginKey(m) === loginKey(a))).map(async (a) => {
+        if (await port.teamMembershipState(slug, a) === "pending") t.pending.push(a);
+      })
+    )
+  );
 }
 async function lookupUsers(port, logins) {
   const unique = /* @__PURE__ */ new Map();

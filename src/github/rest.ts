@@ -124,7 +124,7 @@ export class RestGitHub implements GitHubPort {
     let entries = await this.tree(commitSha);
     for (const part of dir.split('/').filter(Boolean)) {
       const e = entries.get(part);
-      if (!e || e.mode !== '040000') return new Map();
+      if (e?.mode !== '040000') return new Map();
       entries = await this.tree(e.sha);
     }
     return new Map([...entries].map(([k, v]) => [k, v.mode]));

@@ -9,6 +9,8 @@ const outdir = process.env.JIT_BUILD_OUTDIR ?? 'dist';
 
 // The precompiled policy validator lives in src/ (tests import it); a check build writes a fresh
 // copy next to the bundles so `npm test` can compare it with the committed one.
+// Chunk names change with their content: start from an empty dist/cli so no stale chunk stays.
+rmSync(`${outdir}/cli`, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
 writePolicyValidator(
   process.env.JIT_BUILD_OUTDIR

@@ -1,7 +1,7 @@
 // Bundles the action (dist/index.js, one file) and the CLI (dist/cli/, split per command) as ESM that runs
 // without node_modules, as the Actions runner runs them. dist/ is committed; .ci/run fails when
 // it is stale.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import { writePolicyValidator } from './gen-validators.mjs';
 

@@ -55702,6 +55702,10 @@ function assertDefaultBranch(checkout, basePath, branch, headSha) {
     );
   }
 }
+async function defaultBranchOf(runner, port) {
+  const fromEvent = runner.event.repository?.default_branch;
+  return fromEvent ?? await port.getDefaultBranch();
+}
 
 // src/action/event.ts
 async function pullRequestOf(eventName, payload, explicit, port) {
@@ -56093,7 +56097,7 @@ async function runEvaluate(inputs, port, runner) {
     runner.setOutput("verdict", "not_applicable");
     return;
   }
-  const defaultBranch = runner.event.repository?.default_branch ?? await port.getDefaultBranch();
+  const defaultBranch = await defaultBranchOf(runner, port);
   const base = readCheckout(inputs.basePath, runner.workspace);
   assertDefaultBranch(base, inputs.basePath, defaultBranch, await port.getBranchSha(defaultBranch));
   const { snapshot, pr: pr2 } = await gatherSnapshot({
@@ -56738,7 +56742,7 @@ async function runExpire(inputs, port, runner) {
 var notes = (s) => [...s.notes, ...s.removal?.notes ?? [], ...s.closed.notes];
 async function expire(inputs, port, runner, ctx, state) {
   const { now, budget, checkout, check, loadErrors } = ctx;
-  const defaultBranch = runner.event.repository?.default_branch ?? await port.getDefaultBranch();
+  const defaultBranch = await defaultBranchOf(runner, port);
   const tip = await port.getBranchSha(defaultBranch);
   state.tip = tip;
   let blobs;
@@ -58983,7 +58987,7 @@ function zero() {
 
 // src/action/sync-command.ts
 async function runSyncCommand(inputs, port, runner) {
-  const defaultBranch = runner.event.repository?.default_branch ?? await port.getDefaultBranch();
+  const defaultBranch = await defaultBranchOf(runner, port);
   const checkout = readCheckout(inputs.basePath, runner.workspace);
   assertDefaultBranch(
     checkout,

@@ -54,3 +54,13 @@ export function assertDefaultBranch(
     );
   }
 }
+
+/** The default branch: from the event payload (sent by GitHub) when present, else from the API. */
+export async function defaultBranchOf(
+  runner: { event: Record<string, unknown> },
+  port: { getDefaultBranch(): Promise<string> },
+): Promise<string> {
+  const fromEvent = (runner.event as { repository?: { default_branch?: string } }).repository
+    ?.default_branch;
+  return fromEvent ?? (await port.getDefaultBranch());
+}

@@ -5,7 +5,7 @@ import type { Decision } from '../core/evaluate/decision.js';
 import { evaluate } from '../core/evaluate/evaluate.js';
 import { gatherSnapshot } from '../github/gather.js';
 import type { GitHubPort } from '../github/port.js';
-import { assertDefaultBranch, readCheckout } from './checkout.js';
+import { assertDefaultBranch, defaultBranchOf, readCheckout } from './checkout.js';
 import { pullRequestOf } from './event.js';
 import type { ActionInputs } from './inputs.js';
 import { mergeMessage } from './merge.js';
@@ -28,9 +28,7 @@ export async function runEvaluate(
     runner.setOutput('verdict', 'not_applicable');
     return;
   }
-  const defaultBranch =
-    (runner.event as { repository?: { default_branch?: string } }).repository?.default_branch ??
-    (await port.getDefaultBranch());
+  const defaultBranch = await defaultBranchOf(runner, port);
   const base = readCheckout(inputs.basePath, runner.workspace);
   assertDefaultBranch(base, inputs.basePath, defaultBranch, await port.getBranchSha(defaultBranch));
 

@@ -17,7 +17,7 @@ import { gatherOpenPrs, inspectRequests, tipGrantBlobs } from '../jobs/expire/ga
 import { originalPullRequests } from '../jobs/expire/origin.js';
 import { EXPIRED_LABEL, type ExpiryPlan, type LoadError, planExpiry } from '../jobs/expire/plan.js';
 import { summaryMarkdown } from '../jobs/expire/render.js';
-import { type Checkout, readCheckout } from './checkout.js';
+import { type Checkout, defaultBranchOf, readCheckout } from './checkout.js';
 import type { ActionInputs } from './inputs.js';
 import { gitBlobSha } from './merge.js';
 import type { Runner } from './runner.js';
@@ -96,9 +96,7 @@ async function expire(
   state: RunState,
 ): Promise<void> {
   const { now, budget, checkout, check, loadErrors } = ctx;
-  const defaultBranch =
-    (runner.event as { repository?: { default_branch?: string } }).repository?.default_branch ??
-    (await port.getDefaultBranch());
+  const defaultBranch = await defaultBranchOf(runner, port);
   const tip = await port.getBranchSha(defaultBranch);
   state.tip = tip;
   // A checkout behind the tip (a queued run, a merge meanwhile): compare blobs with the tip.

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { GitHubPort } from '../github/port.js';
 import { requireProvenance } from '../jobs/sync/provenance.js';
 import { runSync } from '../jobs/sync/run.js';
-import { assertDefaultBranch, readCheckout } from './checkout.js';
+import { assertDefaultBranch, defaultBranchOf, readCheckout } from './checkout.js';
 import type { ActionInputs } from './inputs.js';
 import type { Runner } from './runner.js';
 
@@ -17,9 +17,7 @@ export async function runSyncCommand(
   port: GitHubPort,
   runner: Runner,
 ): Promise<void> {
-  const defaultBranch =
-    (runner.event as { repository?: { default_branch?: string } }).repository?.default_branch ??
-    (await port.getDefaultBranch());
+  const defaultBranch = await defaultBranchOf(runner, port);
   const checkout = readCheckout(inputs.basePath, runner.workspace);
   assertDefaultBranch(
     checkout,

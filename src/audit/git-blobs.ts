@@ -41,17 +41,6 @@ export function startBlobReader(root: string, maxBytes: number) {
   };
 }
 
-/** Reads the given blobs (see startBlobReader). */
-export async function readBlobs(
-  root: string,
-  shas: Iterable<string>,
-  maxBytes: number,
-): Promise<Map<string, BlobContent>> {
-  const reader = startBlobReader(root, maxBytes);
-  for (const s of shas) reader.want(s);
-  return reader.finish();
-}
-
 /** Incremental parser of `git cat-file --batch` output (binary-safe: sizes, not delimiters). */
 export function createBatchParser(
   maxBytes: number,

@@ -40,7 +40,7 @@ export const IGNORED_CODES = [
   'I_SUPERSEDED',
 ] as const;
 /** Non-blocking observations (`jit check` warnings). */
-export const WARNING_CODES = ['W_EXPIRED', 'W_TEAM_UNVERIFIED', 'W_UNUSED_ROLE'] as const;
+export const WARNING_CODES = ['W_EXPIRED', 'W_TEAM_UNVERIFIED'] as const;
 /** Provenance failures found by `jit audit --verify`. */
 export const AUDIT_CODES = ['E_PROVENANCE'] as const;
 

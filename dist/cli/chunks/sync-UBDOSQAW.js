@@ -1,7 +1,7 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   provenanceOf
-} from "./chunk-ETAQ52JD.js";
+} from "./chunk-MT7DAE5W.js";
 import "./chunk-HZ3PEPR7.js";
 import {
   table

@@ -7,7 +7,7 @@ import {
   shallowMessage,
   shortSha,
   verifyProvenance
-} from "./chunk-ETAQ52JD.js";
+} from "./chunk-MT7DAE5W.js";
 import "./chunk-HZ3PEPR7.js";
 import {
   table

@@ -44409,6 +44409,27 @@ var pr = (p) => ({
   updatedAt: p.updated_at
 });
 
+// src/github/retry.ts
+var DEFAULT_RETRY = {
+  attempts: 3,
+  baseDelayMs: 1e3,
+  maxDelayMs: 3e4,
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms))
+};
+function isTransient(e) {
+  const err = e;
+  if (err.status === void 0) return true;
+  if (err.status === 429) return true;
+  if (err.status === 403) return /rate limit/i.test(err.message ?? "");
+  return err.status >= 500 && err.status !== 501;
+}
+function retryDelay(e, attempt, p, random = Math.random) {
+  const header = e.response?.headers?.["retry-after"];
+  const seconds = header !== void 0 && /^[0-9]{1,6}$/.test(header) ? Number(header) : void 0;
+  const ms = seconds !== void 0 ? seconds * 1e3 : p.baseDelayMs * 2 ** (attempt - 1) * (1 + random() * 0.25);
+  return Math.min(ms, p.maxDelayMs);
+}
+
 // src/github/rest.ts
 var RestGitHub = class {
   owner;
@@ -44429,9 +44450,18 @@ var RestGitHub = class {
       } }
     });
     const budget = opts.budget ?? Number.POSITIVE_INFINITY;
-    this.octokit.hook.before("request", () => {
-      if (this.count >= budget) throw new BudgetExceeded(budget);
-      this.count++;
+    const retry = { ...DEFAULT_RETRY, ...opts.retry };
+    this.octokit.hook.wrap("request", async (request2, options) => {
+      for (let attempt = 1; ; attempt++) {
+        if (this.count >= budget) throw new BudgetExceeded(budget);
+        this.count++;
+        try {
+          return await request2(options);
+        } catch (e) {
+          if (attempt >= retry.attempts || !isTransient(e)) throw e;
+          await retry.sleep(retryDelay(e, attempt, retry));
+        }
+      }
     });
   }
   get requests() {
@@ -57914,7 +57944,7 @@ function parseRetryAfter(value, nowMs) {
 function isRetryableStatus(status) {
   return status === 429 || status >= 500 && status !== 501 && status !== 505;
 }
-function retryDelay(attempt, o, retryAfterMs) {
+function retryDelay2(attempt, o, retryAfterMs) {
   const step = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** attempt);
   const jittered = step / 2 + o.random() * step / 2;
   return Math.min(o.maxDelayMs, Math.max(jittered, retryAfterMs ?? 0));
@@ -57972,7 +58002,7 @@ var HttpClient2 = class {
           throw new HttpError(this.msg(`${where} failed: ${reason2}`), req.method, req.path);
         }
       }
-      await this.o.sleep(retryDelay(attempt, this.o, retryAfterMs));
+      await this.o.sleep(retryDelay2(attempt, this.o, retryAfterMs));
     }
   }
   async attempt(url, req, body) {
@@ -58110,7 +58140,7 @@ var GithubTeamConnector = class {
             });
           }
           const ra = parseRetryAfter(e.response?.headers?.["retry-after"] ?? null, Date.now());
-          await retry.sleep(retryDelay(attempt, retry, ra));
+          await retry.sleep(retryDelay2(attempt, retry, ra));
         }
       }
     });

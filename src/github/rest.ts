@@ -10,6 +10,7 @@ import type {
   StatusInput,
 } from './port.js';
 import { type Pr, pr } from './rest-shapes.js';
+import { DEFAULT_RETRY, isTransient, type RetryPolicy, retryDelay } from './retry.js';
 
 export { BudgetExceeded } from './budget.js';
 
@@ -19,6 +20,8 @@ export interface RestOptions {
   repo: string;
   baseUrl?: string;
   budget?: number;
+  /** Retry tuning (tests); defaults suit GitHub. */
+  retry?: Partial<RetryPolicy>;
 }
 
 /** The REST adapter of the GitHub port, with a request counter and a budget. */
@@ -38,9 +41,19 @@ export class RestGitHub implements GitHubPort {
       log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     });
     const budget = opts.budget ?? Number.POSITIVE_INFINITY;
-    this.octokit.hook.before('request', () => {
-      if (this.count >= budget) throw new BudgetExceeded(budget);
-      this.count++;
+    const retry = { ...DEFAULT_RETRY, ...opts.retry };
+    // Every attempt counts against the budget; transient failures are retried with backoff.
+    this.octokit.hook.wrap('request', async (request, options) => {
+      for (let attempt = 1; ; attempt++) {
+        if (this.count >= budget) throw new BudgetExceeded(budget);
+        this.count++;
+        try {
+          return await request(options);
+        } catch (e) {
+          if (attempt >= retry.attempts || !isTransient(e)) throw e;
+          await retry.sleep(retryDelay(e, attempt, retry));
+        }
+      }
     });
   }
 

@@ -56064,10 +56064,13 @@ async function publish(d, snap, inputs, port, runner) {
     ...runUrl ? { targetUrl: runUrl } : {}
   });
   const body = renderDecision(d, { headSha: pr2.head_sha, ...runUrl ? { runUrl } : {} });
-  if (inputs.comment && d.verdict !== "not_applicable") {
+  if (inputs.comment) {
     const existing = await port.findComment(pr2.number, COMMENT_MARKER);
-    if (!existing) await port.createComment(pr2.number, body);
-    else if (existing.body !== body) await port.updateComment(existing.id, body);
+    if (!existing) {
+      if (d.verdict !== "not_applicable") await port.createComment(pr2.number, body);
+    } else if (existing.body !== body) {
+      await port.updateComment(existing.id, body);
+    }
   }
   await runner.summary(body);
   const prPaths = new Set(pr2.files.map((f) => f.path));

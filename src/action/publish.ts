@@ -39,10 +39,15 @@ export async function publish(
   });
 
   const body = renderDecision(d, { headSha: pr.head_sha, ...(runUrl ? { runUrl } : {}) });
-  if (inputs.comment && d.verdict !== 'not_applicable') {
+  if (inputs.comment) {
     const existing = await port.findComment(pr.number, COMMENT_MARKER);
-    if (!existing) await port.createComment(pr.number, body);
-    else if (existing.body !== body) await port.updateComment(existing.id, body);
+    // A PR that no longer asks for access gets no new comment, but an earlier verdict comment
+    // is updated so it does not keep saying "pending" or "denied".
+    if (!existing) {
+      if (d.verdict !== 'not_applicable') await port.createComment(pr.number, body);
+    } else if (existing.body !== body) {
+      await port.updateComment(existing.id, body);
+    }
   }
   await runner.summary(body);
 

@@ -252,6 +252,32 @@ describe('gate: the bundled action against the fake GitHub', () => {
     expect(body).toContain('please approve');
   });
 
+  it('a PR that drops its grant file becomes not applicable and its comment says so', async () => {
+    const pr = await open({
+      'grants/coupa/alice-invoice.yaml': request(),
+      'README.md': '# access v2\n',
+    });
+    await evaluate(pr.number);
+    expect(commentOf(pr.number)[0]!.body).toMatch(/denied/);
+    const head = await fake.state.pushToPullRequest({
+      number: pr.number,
+      files: { 'grants/coupa/alice-invoice.yaml': null },
+    });
+    const r = await evaluate(pr.number, {}, 'synchronize');
+    expect(r.outputs.verdict).toBe('not_applicable');
+    expect(statusOf(head)!.state).toBe('success');
+    expect(commentOf(pr.number)).toHaveLength(1);
+    expect(commentOf(pr.number)[0]!.body).toMatch(/not applicable/);
+  });
+
+  it('a PR without any grant change gets a success status and no comment', async () => {
+    const pr = await open({ 'README.md': '# access, reworded\n' }, { head: 'docs' });
+    const r = await evaluate(pr.number);
+    expect(r.outputs.verdict).toBe('not_applicable');
+    expect(statusOf(pr.headSha)!.state).toBe('success');
+    expect(commentOf(pr.number)).toHaveLength(0);
+  });
+
   it('a review event relayed through workflow_run re-evaluates the PR', async () => {
     const pr = await open({ 'grants/coupa/alice-invoice.yaml': request() });
     await evaluate(pr.number);

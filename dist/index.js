@@ -54586,6 +54586,17 @@ function hint(raw, field, problem, p) {
   const shown = typeof v === "string" ? ` (value "${v.length > 80 ? `${v.slice(0, 80)}\u2026` : v}")` : "";
   return `${shown}. Fix ${field || "the file"}.`;
 }
+function loadGrants(tree, policies, include = () => true) {
+  const grants = [];
+  const failed = [];
+  for (const file of tree.values()) {
+    if (!file.path.startsWith("grants/") || !include(file.path)) continue;
+    const r = loadGrant(file, policies);
+    if (r.ok) grants.push(r.value);
+    else failed.push({ path: file.path, errors: r.errors });
+  }
+  return { grants, failed };
+}
 
 // src/core/policy.ts
 var POLICY_MAX_BYTES = 256 * 1024;
@@ -55337,13 +55348,7 @@ function otherBaseGrants(base, changes) {
   const touched = new Set(
     changes.flatMap((c) => [c.path, ...c.previousPath ? [c.previousPath] : []])
   );
-  const out = [];
-  for (const f of base.tree.values()) {
-    if (!f.path.startsWith("grants/") || touched.has(f.path)) continue;
-    const g = loadGrant(f, base.lookup);
-    if (g.ok) out.push(g.value);
-  }
-  return out;
+  return loadGrants(base.tree, base.lookup, (path) => !touched.has(path)).grants;
 }
 function judgeRequests(requested, baseGrants, base, snap, now) {
   const pr2 = snap.pull_request;
@@ -56188,27 +56193,22 @@ function checkTree(tree, now, teams = OFFLINE_TEAMS) {
   const all = loadPolicies(tree);
   for (const r of all.values()) if (!r.ok) errors.push(...r.errors);
   const policies = validPolicies(all);
-  const loaded = [];
+  const { grants: loaded, failed } = loadGrants(tree, (s) => all.get(s));
+  const grantErrors = failed.flatMap((f) => f.errors);
+  const grantFiles = loaded.length + failed.length;
   const teamOnly = /* @__PURE__ */ new Set();
-  let grantFiles = 0;
-  for (const file of tree.values()) {
-    if (!file.path.startsWith("grants/")) continue;
-    grantFiles++;
-    const r = loadGrant(file, (s) => all.get(s));
-    if (!r.ok) {
-      errors.push(...r.errors);
-      continue;
-    }
-    const g = r.value;
+  for (const g of loaded) {
     const role = policies.get(g.system).roles.get(g.role);
     const judged = judgeGrant(g, role, { now, teams, expired: "warn" });
-    errors.push(...judged.errors);
+    grantErrors.push(...judged.errors);
     for (const w of judged.warnings) {
       if (w.code === "W_TEAM_UNVERIFIED") teamOnly.add(g.path);
       else warnings.push(w);
     }
-    loaded.push(g);
   }
+  const order = new Map([...tree.keys()].map((p, i) => [p, i]));
+  grantErrors.sort((a, b) => (order.get(a.path ?? "") ?? 0) - (order.get(b.path ?? "") ?? 0));
+  errors.push(...grantErrors);
   for (const list of crossGrantFindings(loaded, policies, now).values()) errors.push(...list);
   const codeowners = locateCodeowners((p) => {
     const f = tree.get(p);
@@ -58914,18 +58914,12 @@ function loadSyncInputs(tree) {
     if (system) failedSystems.add(system);
     errors.push(...r.errors.map((e) => system ? { ...e, system } : e));
   }
-  const grants = [];
-  for (const file of tree.values()) {
-    if (!file.path.startsWith("grants/")) continue;
-    const r = loadGrant(file, (s) => policies.get(s));
-    if (r.ok) {
-      grants.push(r.value);
-      continue;
-    }
-    const parts = file.path.split("/");
+  const { grants, failed } = loadGrants(tree, (s) => policies.get(s));
+  for (const f of failed) {
+    const parts = f.path.split("/");
     const system = parts.length >= 3 ? parts[1].toLowerCase() : void 0;
     if (system) failedSystems.add(system);
-    errors.push(...r.errors.map((e) => system ? { ...e, system } : e));
+    errors.push(...f.errors.map((e) => system ? { ...e, system } : e));
   }
   return { policies, grants, failedSystems, errors };
 }

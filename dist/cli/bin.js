@@ -6,13 +6,13 @@ import {
 
 // src/cli/main.ts
 var COMMANDS = {
-  audit: async () => (await import("./chunks/audit-OYYCSYXC.js")).auditCommand,
-  check: async () => (await import("./chunks/check-DM3Y7G3Q.js")).checkCommand,
-  expire: async () => (await import("./chunks/expire-KZWGTELR.js")).expireCommand,
-  request: async () => (await import("./chunks/request-S2AZJYWK.js")).requestCommand,
-  status: async () => (await import("./chunks/status-Y64VDBW2.js")).statusCommand,
-  simulate: async () => (await import("./chunks/simulate-42VLUUMO.js")).simulateCommand,
-  sync: async () => (await import("./chunks/sync-UBDOSQAW.js")).syncCommand
+  audit: async () => (await import("./chunks/audit-TQQO3WZ4.js")).auditCommand,
+  check: async () => (await import("./chunks/check-4B6L4UZU.js")).checkCommand,
+  expire: async () => (await import("./chunks/expire-H6VD46QE.js")).expireCommand,
+  request: async () => (await import("./chunks/request-WMRDD2YU.js")).requestCommand,
+  status: async () => (await import("./chunks/status-V6FDQW3T.js")).statusCommand,
+  simulate: async () => (await import("./chunks/simulate-4PN7KHIG.js")).simulateCommand,
+  sync: async () => (await import("./chunks/sync-QJZ2BTT5.js")).syncCommand
 };
 var USAGE = `jit \u2014 just-in-time access, as GitOps
 

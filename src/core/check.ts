@@ -1,6 +1,6 @@
 import { locateCodeowners, parseCodeowners } from './codeowners.js';
 import type { Finding } from './codes.js';
-import { loadGrant } from './grant.js';
+import { loadGrants } from './grant.js';
 import type { Grant } from './model.js';
 import { loadPolicies, validPolicies } from './policies.js';
 import { crossGrantFindings } from './rules/cross.js';
@@ -35,27 +35,23 @@ export function checkTree(
   for (const r of all.values()) if (!r.ok) errors.push(...r.errors);
   const policies = validPolicies(all);
 
-  const loaded: Grant[] = [];
+  const { grants: loaded, failed } = loadGrants(tree, (s) => all.get(s));
+  const grantErrors: Finding[] = failed.flatMap((f) => f.errors);
+  const grantFiles = loaded.length + failed.length;
   const teamOnly = new Set<string>();
-  let grantFiles = 0;
-  for (const file of tree.values()) {
-    if (!file.path.startsWith('grants/')) continue;
-    grantFiles++;
-    const r = loadGrant(file, (s) => all.get(s));
-    if (!r.ok) {
-      errors.push(...r.errors);
-      continue;
-    }
-    const g = r.value;
+  for (const g of loaded) {
     const role = policies.get(g.system)!.roles.get(g.role)!;
     const judged = judgeGrant(g, role, { now, teams, expired: 'warn' });
-    errors.push(...judged.errors);
+    grantErrors.push(...judged.errors);
     for (const w of judged.warnings) {
       if (w.code === 'W_TEAM_UNVERIFIED') teamOnly.add(g.path);
       else warnings.push(w);
     }
-    loaded.push(g);
   }
+  // Report file by file, in the tree's order (a stable sort keeps each file's own order).
+  const order = new Map([...tree.keys()].map((p, i) => [p, i]));
+  grantErrors.sort((a, b) => (order.get(a.path ?? '') ?? 0) - (order.get(b.path ?? '') ?? 0));
+  errors.push(...grantErrors);
   for (const list of crossGrantFindings(loaded, policies, now).values()) errors.push(...list);
   // An invalid CODEOWNERS line denies every request on the gate; say so before anyone asks.
   const codeowners = locateCodeowners((p) => {

@@ -6,7 +6,7 @@ import { parseGrantPath } from './paths.js';
 import { fail, ok, type Result } from './result.js';
 import { describeSchemaErrors } from './schema/ajv.js';
 import { parseInstant } from './time.js';
-import { isSymlinkMode, type RepoFile } from './tree.js';
+import { isSymlinkMode, type RepoFile, type Tree } from './tree.js';
 
 export const GRANT_MAX_BYTES = 16 * 1024;
 export const GRANT_MAX_DEPTH = 8;
@@ -134,4 +134,25 @@ function hint(raw: Record<string, unknown>, field: string, problem: string, p: P
   const shown =
     typeof v === 'string' ? ` (value "${v.length > 80 ? `${v.slice(0, 80)}…` : v}")` : '';
   return `${shown}. Fix ${field || 'the file'}.`;
+}
+
+/**
+ * Loads every file under `grants/` of a tree (those `include` accepts): the grants that load, and
+ * for each file that does not, its findings. The one loop `jit check`, `jit status`, sync and
+ * the gate's view of the base branch share.
+ */
+export function loadGrants(
+  tree: Tree,
+  policies: PolicyLookup,
+  include: (path: string) => boolean = () => true,
+): { grants: Grant[]; failed: Array<{ path: string; errors: Finding[] }> } {
+  const grants: Grant[] = [];
+  const failed: Array<{ path: string; errors: Finding[] }> = [];
+  for (const file of tree.values()) {
+    if (!file.path.startsWith('grants/') || !include(file.path)) continue;
+    const r = loadGrant(file, policies);
+    if (r.ok) grants.push(r.value);
+    else failed.push({ path: file.path, errors: r.errors });
+  }
+  return { grants, failed };
 }

@@ -1,5 +1,5 @@
 import type { Finding } from './codes.js';
-import { loadGrant } from './grant.js';
+import { loadGrants } from './grant.js';
 import { type Grant, loginKey } from './model.js';
 import { parseGrantPath } from './paths.js';
 import { loadPolicies } from './policies.js';
@@ -49,15 +49,13 @@ export interface StatusFilter {
 export function grantStatus(tree: Tree, now: number, filter: StatusFilter = {}): StatusReport {
   const policies = loadPolicies(tree);
   const report: StatusReport = { active: [], upcoming: [], expired: [], errors: [] };
-  for (const file of tree.values()) {
-    if (!file.path.startsWith('grants/')) continue;
-    if (filter.system !== undefined && systemOfPath(file.path) !== filter.system) continue;
-    const r = loadGrant(file, (s) => policies.get(s));
-    if (!r.ok) {
-      report.errors.push(...r.errors);
-      continue;
-    }
-    const g = r.value;
+  const { grants, failed } = loadGrants(
+    tree,
+    (s) => policies.get(s),
+    (path) => filter.system === undefined || systemOfPath(path) === filter.system,
+  );
+  for (const f of failed) report.errors.push(...f.errors);
+  for (const g of grants) {
     if (filter.subject !== undefined && loginKey(g.subject) !== loginKey(filter.subject)) continue;
     const s = classify(g, now);
     report[s.state].push(s);

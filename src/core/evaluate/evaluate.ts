@@ -1,6 +1,6 @@
 import { locateCodeowners, ownersFor, parseCodeowners, type Rule } from '../codeowners.js';
 import { type Finding, finding } from '../codes.js';
-import { loadGrant } from '../grant.js';
+import { loadGrant, loadGrants } from '../grant.js';
 import type { Grant, Policy } from '../model.js';
 import { loadPolicies, validPolicies } from '../policies.js';
 import type { Result } from '../result.js';
@@ -100,13 +100,7 @@ function otherBaseGrants(base: BaseContext, changes: GrantChange[]): Grant[] {
   const touched = new Set(
     changes.flatMap((c) => [c.path, ...(c.previousPath ? [c.previousPath] : [])]),
   );
-  const out: Grant[] = [];
-  for (const f of base.tree.values()) {
-    if (!f.path.startsWith('grants/') || touched.has(f.path)) continue;
-    const g = loadGrant(f, base.lookup);
-    if (g.ok) out.push(g.value);
-  }
-  return out;
+  return loadGrants(base.tree, base.lookup, (path) => !touched.has(path)).grants;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Finding } from '../../core/codes.js';
-import { loadGrant } from '../../core/grant.js';
+import { loadGrants } from '../../core/grant.js';
 import type { Grant, Policy } from '../../core/model.js';
 import { policySystem } from '../../core/paths.js';
 import { loadPolicies } from '../../core/policies.js';
@@ -40,18 +40,12 @@ export function loadSyncInputs(tree: Tree): SyncInputs {
     if (system) failedSystems.add(system);
     errors.push(...r.errors.map((e) => (system ? { ...e, system } : e)));
   }
-  const grants: Grant[] = [];
-  for (const file of tree.values()) {
-    if (!file.path.startsWith('grants/')) continue;
-    const r = loadGrant(file, (s) => policies.get(s));
-    if (r.ok) {
-      grants.push(r.value);
-      continue;
-    }
-    const parts = file.path.split('/');
+  const { grants, failed } = loadGrants(tree, (s) => policies.get(s));
+  for (const f of failed) {
+    const parts = f.path.split('/');
     const system = parts.length >= 3 ? parts[1]!.toLowerCase() : undefined;
     if (system) failedSystems.add(system);
-    errors.push(...r.errors.map((e) => (system ? { ...e, system } : e)));
+    errors.push(...f.errors.map((e) => (system ? { ...e, system } : e)));
   }
   return { policies, grants, failedSystems, errors };
 }

@@ -5,14 +5,14 @@ import {
   judgeGrant,
   locateCodeowners,
   parseCodeowners
-} from "./chunk-WEMIWX44.js";
+} from "./chunk-KX2J3E7P.js";
 import {
   loadPolicies,
   validPolicies
-} from "./chunk-B7NHJY4F.js";
+} from "./chunk-B3ECCHGL.js";
 import {
-  loadGrant
-} from "./chunk-LDWIOG5K.js";
+  loadGrants
+} from "./chunk-A3BRDDDL.js";
 
 // src/core/check.ts
 function checkTree(tree, now, teams = OFFLINE_TEAMS) {
@@ -21,27 +21,22 @@ function checkTree(tree, now, teams = OFFLINE_TEAMS) {
   const all = loadPolicies(tree);
   for (const r of all.values()) if (!r.ok) errors.push(...r.errors);
   const policies = validPolicies(all);
-  const loaded = [];
+  const { grants: loaded, failed } = loadGrants(tree, (s) => all.get(s));
+  const grantErrors = failed.flatMap((f) => f.errors);
+  const grantFiles = loaded.length + failed.length;
   const teamOnly = /* @__PURE__ */ new Set();
-  let grantFiles = 0;
-  for (const file of tree.values()) {
-    if (!file.path.startsWith("grants/")) continue;
-    grantFiles++;
-    const r = loadGrant(file, (s) => all.get(s));
-    if (!r.ok) {
-      errors.push(...r.errors);
-      continue;
-    }
-    const g = r.value;
+  for (const g of loaded) {
     const role = policies.get(g.system).roles.get(g.role);
     const judged = judgeGrant(g, role, { now, teams, expired: "warn" });
-    errors.push(...judged.errors);
+    grantErrors.push(...judged.errors);
     for (const w of judged.warnings) {
       if (w.code === "W_TEAM_UNVERIFIED") teamOnly.add(g.path);
       else warnings.push(w);
     }
-    loaded.push(g);
   }
+  const order = new Map([...tree.keys()].map((p, i) => [p, i]));
+  grantErrors.sort((a, b) => (order.get(a.path ?? "") ?? 0) - (order.get(b.path ?? "") ?? 0));
+  errors.push(...grantErrors);
   for (const list of crossGrantFindings(loaded, policies, now).values()) errors.push(...list);
   const codeowners = locateCodeowners((p) => {
     const f = tree.get(p);

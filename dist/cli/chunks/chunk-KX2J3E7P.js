@@ -4,7 +4,7 @@ import {
   formatInstant,
   formatSpan,
   loginKey
-} from "./chunk-LDWIOG5K.js";
+} from "./chunk-A3BRDDDL.js";
 
 // src/core/glob.ts
 var GLOBSTAR = 0;

@@ -1,7 +1,7 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   provenanceOf
-} from "./chunk-MT7DAE5W.js";
+} from "./chunk-JPKJ7LSH.js";
 import "./chunk-HZ3PEPR7.js";
 import {
   table
@@ -9,19 +9,19 @@ import {
 import {
   readTree
 } from "./chunk-GAVMHO3U.js";
-import "./chunk-OYNWQVHX.js";
+import "./chunk-W5BYYMIN.js";
 import {
   loadPolicies
-} from "./chunk-B7NHJY4F.js";
+} from "./chunk-B3ECCHGL.js";
 import {
   COMMON,
   clock,
   formatInstant,
-  loadGrant,
+  loadGrants,
   parse,
   policySystem,
   rootDir
-} from "./chunk-LDWIOG5K.js";
+} from "./chunk-A3BRDDDL.js";
 import {
   EXIT,
   __commonJS,
@@ -10738,18 +10738,12 @@ function loadSyncInputs(tree) {
     if (system) failedSystems.add(system);
     errors.push(...r.errors.map((e) => system ? { ...e, system } : e));
   }
-  const grants = [];
-  for (const file of tree.values()) {
-    if (!file.path.startsWith("grants/")) continue;
-    const r = loadGrant(file, (s) => policies.get(s));
-    if (r.ok) {
-      grants.push(r.value);
-      continue;
-    }
-    const parts = file.path.split("/");
+  const { grants, failed } = loadGrants(tree, (s) => policies.get(s));
+  for (const f of failed) {
+    const parts = f.path.split("/");
     const system = parts.length >= 3 ? parts[1].toLowerCase() : void 0;
     if (system) failedSystems.add(system);
-    errors.push(...r.errors.map((e) => system ? { ...e, system } : e));
+    errors.push(...f.errors.map((e) => system ? { ...e, system } : e));
   }
   return { policies, grants, failedSystems, errors };
 }

@@ -1,7 +1,7 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   isGrantsPath
-} from "./chunk-LDWIOG5K.js";
+} from "./chunk-A3BRDDDL.js";
 
 // src/core/evaluate/classify.ts
 function classifyFiles(files) {

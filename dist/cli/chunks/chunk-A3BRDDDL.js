@@ -24867,6 +24867,17 @@ function hint(raw, field, problem, p) {
   const shown = typeof v === "string" ? ` (value "${v.length > 80 ? `${v.slice(0, 80)}\u2026` : v}")` : "";
   return `${shown}. Fix ${field || "the file"}.`;
 }
+function loadGrants(tree, policies, include = () => true) {
+  const grants = [];
+  const failed = [];
+  for (const file of tree.values()) {
+    if (!file.path.startsWith("grants/") || !include(file.path)) continue;
+    const r = loadGrant(file, policies);
+    if (r.ok) grants.push(r.value);
+    else failed.push({ path: file.path, errors: r.errors });
+  }
+  return { grants, failed };
+}
 
 export {
   finding,
@@ -24891,6 +24902,7 @@ export {
   GRANT_MAX_BYTES,
   GRANT_MAX_DEPTH,
   loadGrant,
+  loadGrants,
   STANDARD_GRANT_FIELDS,
   loginKey,
   COMMON,

@@ -8,16 +8,16 @@ import {
   ownersFor,
   parseCodeowners,
   teamSlug
-} from "./chunk-WEMIWX44.js";
+} from "./chunk-KX2J3E7P.js";
 import {
   changedIdentity,
   classifyFiles,
   isNarrowing
-} from "./chunk-OYNWQVHX.js";
+} from "./chunk-W5BYYMIN.js";
 import {
   loadPolicies,
   validPolicies
-} from "./chunk-B7NHJY4F.js";
+} from "./chunk-B3ECCHGL.js";
 import {
   COMMON,
   clock,
@@ -25,11 +25,12 @@ import {
   finding,
   formatInstant,
   loadGrant,
+  loadGrants,
   loginKey,
   newAjv,
   parse,
   parseInstant
-} from "./chunk-LDWIOG5K.js";
+} from "./chunk-A3BRDDDL.js";
 import {
   EXIT,
   UsageError
@@ -304,13 +305,7 @@ function otherBaseGrants(base, changes) {
   const touched = new Set(
     changes.flatMap((c) => [c.path, ...c.previousPath ? [c.previousPath] : []])
   );
-  const out = [];
-  for (const f of base.tree.values()) {
-    if (!f.path.startsWith("grants/") || touched.has(f.path)) continue;
-    const g = loadGrant(f, base.lookup);
-    if (g.ok) out.push(g.value);
-  }
-  return out;
+  return loadGrants(base.tree, base.lookup, (path) => !touched.has(path)).grants;
 }
 function judgeRequests(requested, baseGrants, base, snap, now) {
   const pr = snap.pull_request;

@@ -1,18 +1,18 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   checkTree
-} from "./chunk-3SML7LGU.js";
-import "./chunk-WEMIWX44.js";
+} from "./chunk-AKI2A6X7.js";
+import "./chunk-KX2J3E7P.js";
 import {
   readTree
 } from "./chunk-GAVMHO3U.js";
-import "./chunk-B7NHJY4F.js";
+import "./chunk-B3ECCHGL.js";
 import {
   COMMON,
   clock,
   parse,
   rootDir
-} from "./chunk-LDWIOG5K.js";
+} from "./chunk-A3BRDDDL.js";
 import {
   EXIT
 } from "./chunk-IK6MJZGE.js";

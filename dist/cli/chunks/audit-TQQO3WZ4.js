@@ -7,18 +7,18 @@ import {
   shallowMessage,
   shortSha,
   verifyProvenance
-} from "./chunk-MT7DAE5W.js";
+} from "./chunk-JPKJ7LSH.js";
 import "./chunk-HZ3PEPR7.js";
 import {
   table
 } from "./chunk-USSODB3L.js";
-import "./chunk-OYNWQVHX.js";
+import "./chunk-W5BYYMIN.js";
 import {
   COMMON,
   parse,
   parseInstant,
   rootDir
-} from "./chunk-LDWIOG5K.js";
+} from "./chunk-A3BRDDDL.js";
 import {
   EXIT,
   UsageError

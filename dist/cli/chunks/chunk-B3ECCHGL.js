@@ -11,7 +11,7 @@ import {
   parseStrictYaml,
   policySystem,
   policyValidator
-} from "./chunk-LDWIOG5K.js";
+} from "./chunk-A3BRDDDL.js";
 
 // src/core/policy.ts
 var POLICY_MAX_BYTES = 256 * 1024;

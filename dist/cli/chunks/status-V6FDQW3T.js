@@ -7,18 +7,18 @@ import {
 } from "./chunk-GAVMHO3U.js";
 import {
   loadPolicies
-} from "./chunk-B7NHJY4F.js";
+} from "./chunk-B3ECCHGL.js";
 import {
   COMMON,
   clock,
   formatInstant,
   formatSpan,
-  loadGrant,
+  loadGrants,
   loginKey,
   parse,
   parseGrantPath,
   rootDir
-} from "./chunk-LDWIOG5K.js";
+} from "./chunk-A3BRDDDL.js";
 import {
   EXIT
 } from "./chunk-IK6MJZGE.js";
@@ -27,15 +27,13 @@ import {
 function grantStatus(tree, now, filter = {}) {
   const policies = loadPolicies(tree);
   const report = { active: [], upcoming: [], expired: [], errors: [] };
-  for (const file of tree.values()) {
-    if (!file.path.startsWith("grants/")) continue;
-    if (filter.system !== void 0 && systemOfPath(file.path) !== filter.system) continue;
-    const r = loadGrant(file, (s2) => policies.get(s2));
-    if (!r.ok) {
-      report.errors.push(...r.errors);
-      continue;
-    }
-    const g = r.value;
+  const { grants, failed } = loadGrants(
+    tree,
+    (s) => policies.get(s),
+    (path) => filter.system === void 0 || systemOfPath(path) === filter.system
+  );
+  for (const f of failed) report.errors.push(...f.errors);
+  for (const g of grants) {
     if (filter.subject !== void 0 && loginKey(g.subject) !== loginKey(filter.subject)) continue;
     const s = classify(g, now);
     report[s.state].push(s);

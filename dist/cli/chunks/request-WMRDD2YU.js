@@ -1,19 +1,19 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   checkTree
-} from "./chunk-3SML7LGU.js";
+} from "./chunk-AKI2A6X7.js";
 import {
   isTeam,
   locateCodeowners,
   ownersFor,
   parseCodeowners
-} from "./chunk-WEMIWX44.js";
+} from "./chunk-KX2J3E7P.js";
 import {
   readTree
 } from "./chunk-GAVMHO3U.js";
 import {
   loadPolicies
-} from "./chunk-B7NHJY4F.js";
+} from "./chunk-B3ECCHGL.js";
 import {
   COMMON,
   GRANT_NAME,
@@ -26,7 +26,7 @@ import {
   parseInstant,
   require_dist,
   rootDir
-} from "./chunk-LDWIOG5K.js";
+} from "./chunk-A3BRDDDL.js";
 import {
   EXIT,
   UsageError,

@@ -5,7 +5,7 @@ import {
 import {
   changedIdentity,
   isNarrowing
-} from "./chunk-OYNWQVHX.js";
+} from "./chunk-W5BYYMIN.js";
 import {
   GRANT_MAX_BYTES,
   GRANT_MAX_DEPTH,
@@ -15,7 +15,7 @@ import {
   parseGrantPath,
   parseInstant,
   parseStrictYaml
-} from "./chunk-LDWIOG5K.js";
+} from "./chunk-A3BRDDDL.js";
 
 // src/audit/git-run.ts
 import { spawn } from "node:child_process";
